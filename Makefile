@@ -1,0 +1,109 @@
+# typosentry — build, test, demo, install.
+#
+#   make            build ./typosentry
+#   make check      install missing dependencies, build, run every test
+#                   (unit, end-to-end, tshark oracle, schema, and the same
+#                   suites again under AddressSanitizer + UBSan)
+#   make demo       replay pcaps/demo.pcap with the default configuration
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make asan       build build/asan/typosentry with sanitizers
+#   make clean
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+SYSCONFDIR ?= $(PREFIX)/etc
+DESTDIR	?=
+
+CC	?= cc
+PKGS	 = libpcap ldns yaml-0.1 libpsl
+WARN	 = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wcast-qual \
+	   -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS	?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) \
+	   $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	    -fno-sanitize-recover=undefined
+
+# Everything but main.c goes into a library the tests link against.
+LIB_SRCS = $(wildcard decoders/*.c) $(wildcard rules/*.c) \
+	   $(filter-out sensor/main.c,$(wildcard sensor/*.c))
+HDRS	 = $(wildcard decoders/*.h rules/*.h sensor/*.h)
+UNIT_SRCS = $(wildcard tests/unit/test_*.c)
+
+B	 = build
+OBJS	 = $(LIB_SRCS:%.c=$(B)/obj/%.o)
+ASAN_OBJS = $(LIB_SRCS:%.c=$(B)/asan/%.o)
+UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+ASAN_UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(B)/asan/tests/%)
+
+.PHONY: all check demo install clean asan deps test-deps unit e2e
+
+all: typosentry
+
+deps:
+	@sh scripts/install-deps.sh --build
+
+test-deps:
+	@sh scripts/install-deps.sh --test
+
+$(B)/default_config.c: etc/typosentry.yaml scripts/embed.sh
+	@mkdir -p $(@D)
+	sh scripts/embed.sh $< default_config_yaml > $@
+
+$(B)/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/asan/%.o: %.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+
+$(B)/libtyposentry.a: $(OBJS)
+	$(AR) rcs $@ $^
+
+$(B)/asan/libtyposentry.a: $(ASAN_OBJS)
+	$(AR) rcs $@ $^
+
+typosentry: $(B)/obj/sensor/main.o $(B)/obj/default_config.o $(B)/libtyposentry.a
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/obj/default_config.o: $(B)/default_config.c
+	$(CC) $(ALL_CFLAGS) -Wno-missing-variable-declarations -c -o $@ $<
+
+$(B)/asan/default_config.o: $(B)/default_config.c
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+
+$(B)/asan/typosentry: $(B)/asan/sensor/main.o $(B)/asan/default_config.o $(B)/asan/libtyposentry.a
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LIBS)
+
+asan: $(B)/asan/typosentry
+
+$(B)/tests/%: tests/unit/%.c $(B)/libtyposentry.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libtyposentry.a $(LIBS) -lcmocka
+
+$(B)/asan/tests/%: tests/unit/%.c $(B)/asan/libtyposentry.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< $(B)/asan/libtyposentry.a $(LIBS) -lcmocka
+
+unit: $(UNIT_BINS) $(ASAN_UNIT_BINS)
+
+# `make check` first installs what is missing, then builds in a second make
+# so that pkg-config sees the freshly installed libraries.
+check: test-deps
+	@$(MAKE) --no-print-directory typosentry $(B)/asan/typosentry unit
+	@sh tests/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory typosentry
+	./typosentry -r pcaps/demo.pcap
+
+install: typosentry
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/typosentry
+	install -m 0755 typosentry $(DESTDIR)$(BINDIR)/typosentry
+	install -m 0644 etc/typosentry.yaml $(DESTDIR)$(SYSCONFDIR)/typosentry/typosentry.yaml
+
+clean:
+	rm -rf $(B) typosentry

@@ -1,0 +1,50 @@
+/*
+ * packet.h — what the decoders learn about one captured packet.
+ *
+ * Filled layer by layer (link → IP → UDP) and handed up the pipeline.  All
+ * pointers borrow the capture buffer: they are valid only during the
+ * callback for this packet; whatever must outlive it is copied.
+ */
+#ifndef TS_PACKET_H
+#define TS_PACKET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+#include "cursor.h"
+
+#define TS_MAX_VLAN	2	/* 802.1Q, and QinQ's outer 802.1ad tag */
+
+enum ts_status {
+	TS_OK = 0,
+	TS_TRUNCATED,		/* the capture ended before the field did */
+	TS_INVALID,		/* the field is present but wrong */
+	TS_UNSUPPORTED,		/* valid, but not something we decode */
+	TS_NOMEM,
+};
+
+struct ip_addr {
+	uint8_t		family;		/* AF_INET or AF_INET6 */
+	uint8_t		bytes[16];	/* IPv4 uses the first 4 */
+};
+
+struct packet {
+	struct timeval	 ts;
+	uint64_t	 pcap_cnt;	/* 1-based index in the capture */
+	int		 datalink;	/* DLT_* of the capture */
+
+	uint16_t	 vlan[TS_MAX_VLAN];
+	uint8_t		 vlan_count;
+
+	struct ip_addr	 src, dst;
+	uint8_t		 ip_version;	/* 4 or 6 */
+	uint8_t		 ip_proto;	/* IPPROTO_UDP, IPPROTO_TCP, ... */
+	struct slice	 l3;		/* IP header onwards, clamped to IP length */
+	struct slice	 l4;		/* transport header onwards */
+
+	uint16_t	 sport, dport;
+	struct slice	 payload;	/* transport payload */
+};
+
+#endif /* TS_PACKET_H */

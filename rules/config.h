@@ -1,0 +1,58 @@
+/*
+ * config.h — the typosentry configuration, loaded from YAML.
+ *
+ * The whole configuration is read and checked before anything starts; an
+ * error names the file, line and column.  After loading it is read-only.
+ */
+#ifndef TS_CONFIG_H
+#define TS_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONFIG_MAX_PORTS	32
+#define CONFIG_MAX_QTYPES	16
+
+/* A list of strings, each with the line it came from (for later errors). */
+struct strlist {
+	char		**v;
+	unsigned	 *line;		/* 1-based */
+	unsigned	 *col;
+	size_t		  n;
+};
+
+struct ts_config {
+	char		*path;			/* where it was read from */
+
+	struct strlist	 protect_tlds;		/* protect.tlds */
+	struct strlist	 protect_domains;	/* protect.domains */
+	struct strlist	 allow;			/* allow */
+
+	uint16_t	 dns_ports[CONFIG_MAX_PORTS];	/* dns.ports */
+	size_t		 n_dns_ports;
+	uint16_t	 alert_qtypes[CONFIG_MAX_QTYPES]; /* dns.alert-qtypes */
+	size_t		 n_alert_qtypes;
+
+	char		*bpf_filter;		/* capture.filter, or NULL */
+	char		*log_dir;		/* output.dir, or NULL */
+	bool		 eve_stdout;		/* output.stdout */
+};
+
+/*
+ * Parses the YAML text (len bytes, named `name` in messages) into cfg.
+ * Returns 0, or -1 with a "NAME:LINE:COL: what" message in err.
+ */
+int config_parse(struct ts_config *cfg, const char *name, const char *text,
+    size_t len, char *err, size_t errlen);
+
+/* Reads and parses a file; same contract as config_parse(). */
+int config_load(struct ts_config *cfg, const char *path, char *err,
+    size_t errlen);
+
+void config_free(struct ts_config *cfg);
+
+/* Resets cfg to the built-in defaults (DNS port 53, alert on MX). */
+void config_defaults(struct ts_config *cfg);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * signatures.h — the alerts typosentry raises, with their stable ids.
+ *
+ * Each alert class has a fixed signature id in the local range (gid 1), so
+ * that SIEM rules and suppressions written against it keep working.  The
+ * README lists them; change `rev` when a signature's meaning changes.
+ */
+#ifndef TS_SIGNATURES_H
+#define TS_SIGNATURES_H
+
+#include <stdint.h>
+
+#define SIG_GID		1
+#define SIG_CATEGORY	"Potential Corporate Privacy Violation"
+
+/* X(enum name, sid, rev, severity, message) */
+#define TS_SIGNATURES(X)						\
+	X(SIG_DNS_QUERY_TLD,      1610001, 1, 2,			\
+	    "TYPOSENTRY DNS query for a typo of a protected TLD")	\
+	X(SIG_DNS_QUERY_DOMAIN,   1610002, 1, 2,			\
+	    "TYPOSENTRY DNS query for a typo of a protected domain")	\
+	X(SIG_DNS_RESPONSE_TLD,   1610003, 1, 2,			\
+	    "TYPOSENTRY DNS response for a typo of a protected TLD")	\
+	X(SIG_DNS_RESPONSE_DOMAIN, 1610004, 1, 2,			\
+	    "TYPOSENTRY DNS response for a typo of a protected domain")	\
+	X(SIG_DNS_MX_TLD,         1610005, 1, 2,			\
+	    "TYPOSENTRY DNS MX answer names a typo of a protected TLD")	\
+	X(SIG_DNS_MX_DOMAIN,      1610006, 1, 2,			\
+	    "TYPOSENTRY DNS MX answer names a typo of a protected domain")
+
+enum sig_id {
+#define TS_SIG_ENUM(e, sid, rev, sev, msg) e,
+	TS_SIGNATURES(TS_SIG_ENUM)
+#undef TS_SIG_ENUM
+	SIG_COUNT
+};
+
+struct signature {
+	uint32_t	 sid;
+	uint32_t	 rev;
+	uint8_t		 severity;	/* 1 (high) .. 4 (low), as in Suricata */
+	const char	*msg;
+};
+
+extern const struct signature signatures[SIG_COUNT];
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * strmap.h — a map from byte strings to 32-bit values, built once at
+ * configuration time and then only read.
+ *
+ * Open addressing with linear probing, hashed by SipHash under a key chosen
+ * at random when the map is made.  Keys are copied into the map.
+ */
+#ifndef TS_STRMAP_H
+#define TS_STRMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct strmap;
+
+struct strmap *strmap_new(void);
+void strmap_free(struct strmap *m);
+
+/*
+ * Adds key → value unless key is present.  Returns 1 when added, 0 when the
+ * key was already there (the first value stays), -1 when out of memory.
+ */
+int strmap_add(struct strmap *m, const char *key, size_t len, uint32_t value);
+
+/* Looks key up; true and *value set when found. */
+bool strmap_get(const struct strmap *m, const char *key, size_t len,
+    uint32_t *value);
+
+size_t strmap_count(const struct strmap *m);
+
+#endif

@@ -1,0 +1,43 @@
+#!/bin/sh
+# install-deps.sh — install the build and test dependencies that are missing.
+#
+# Called by `make check`, `make demo` and CI on a Debian 12 machine.  It is
+# idempotent: when every package is already installed it does nothing and
+# needs no network.  It must run as root when something is missing.
+set -eu
+
+# Build: compiler, pkg-config, libpcap, ldns, libyaml, libpsl (the Public
+# Suffix List, used to decide which edited TLDs exist).
+BUILD_PKGS="gcc make pkg-config libpcap-dev libldns-dev libyaml-dev libpsl-dev publicsuffix"
+# Tests: the cmocka unit-test framework, tshark as the decoder oracle,
+# python3-jsonschema to validate EVE output against Suricata's schema,
+# dnsmasq + dig/drill + tcpdump to re-record captures.
+TEST_PKGS="libcmocka-dev tshark python3 python3-jsonschema dnsmasq bind9-dnsutils ldnsutils tcpdump iproute2"
+
+want="$BUILD_PKGS"
+case "${1:-}" in
+    --test) want="$BUILD_PKGS $TEST_PKGS" ;;
+    --build|"") ;;
+    *) echo "usage: $0 [--build|--test]" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+        missing="$missing $p"
+    fi
+done
+
+[ -z "$missing" ] && exit 0
+
+echo "install-deps: installing:$missing"
+if [ "$(id -u)" -ne 0 ]; then
+    echo "install-deps: missing packages and not root; install them with:" >&2
+    echo "  apt-get install$missing" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
+echo "install-deps: done"

@@ -1,0 +1,28 @@
+/*
+ * capture.h — reading packets from capture files through libpcap.
+ */
+#ifndef TS_CAPTURE_H
+#define TS_CAPTURE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "worker.h"
+
+struct capture_result {
+	uint64_t	packets;	/* records read and processed */
+	bool		opened;		/* the file was a readable capture */
+	bool		stopped_early;	/* a truncated or corrupt record */
+};
+
+/*
+ * Reads the pcap or pcapng file at path ("-": standard input) and runs each
+ * packet through w, after applying the BPF filter if not NULL.  Problems
+ * are reported on standard error naming the file and where reading
+ * stopped.  Returns 0 when the file was opened and read to its end, -1
+ * otherwise; res says how far it got.
+ */
+int capture_file(struct worker *w, const char *path, const char *filter,
+    struct capture_result *res);
+
+#endif

@@ -1,0 +1,178 @@
+/*
+ * eve.c — build EVE alert records.
+ *
+ * The field names and shapes follow Suricata 8 (see etc/schema.json in
+ * OISF/suricata) so that what reads Suricata's eve.json reads ours: DNS in
+ * the v3 form (type request/response, queries[], answers[], flags as hex),
+ * the alert object with gid/signature_id/rev, and our typo explanation in
+ * alert.context (free-form there) with string-array copies in
+ * alert.metadata for tools that only index metadata.
+ */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "eve.h"
+
+void
+eve_timestamp(const struct timeval *tv, char *buf, size_t len)
+{
+	struct tm tm;
+	time_t t = tv->tv_sec;
+	char day[32];
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+		snprintf(day, sizeof(day), "1970-01-01T00:00:00");
+	snprintf(buf, len, "%s.%06ld+0000", day, (long)tv->tv_usec);
+}
+
+static void
+addr_string(struct json *j, const char *key, const struct ip_addr *a)
+{
+	char text[INET6_ADDRSTRLEN];
+
+	if (inet_ntop(a->family, a->bytes, text, sizeof(text)) == NULL)
+		text[0] = '\0';
+	json_string(j, key, text);
+}
+
+static void
+meta_one(struct json *j, const char *key, const char *value)
+{
+	json_open_array(j, key);
+	json_string(j, NULL, value);
+	json_close_array(j);
+}
+
+static void
+alert_object(struct json *j, const struct dns_alert *a)
+{
+	const struct signature *s = &signatures[a->sig];
+	const struct typo_match *m = &a->match;
+	const char *target = m->target == TYPO_TARGET_TLD ? "tld" : "domain";
+	char dist[8];
+
+	snprintf(dist, sizeof(dist), "%u", m->distance);
+	json_open_object(j, "alert");
+	json_string(j, "action", "allowed");
+	json_uint(j, "gid", SIG_GID);
+	json_uint(j, "signature_id", s->sid);
+	json_uint(j, "rev", s->rev);
+	json_string(j, "signature", s->msg);
+	json_string(j, "category", SIG_CATEGORY);
+	json_uint(j, "severity", s->severity);
+
+	json_open_object(j, "metadata");
+	meta_one(j, "typo_observed", m->observed);
+	meta_one(j, "typo_protected", m->protected_name);
+	meta_one(j, "typo_rule", m->rule);
+	meta_one(j, "typo_target", target);
+	meta_one(j, "typo_class", m->class);
+	meta_one(j, "typo_distance", dist);
+	json_close_object(j);
+
+	json_open_object(j, "context");
+	json_open_object(j, "typo");
+	json_string(j, "observed", m->observed);
+	json_string(j, "protected", m->protected_name);
+	json_string(j, "rule", m->rule);
+	json_string(j, "target", target);
+	json_string(j, "class", m->class);
+	json_uint(j, "distance", m->distance);
+	json_string(j, "explanation", m->explanation);
+	json_string(j, "field", a->field);
+	json_close_object(j);
+	json_close_object(j);
+
+	json_close_object(j);
+}
+
+static void
+dns_object(struct json *j, const struct dns_message *msg)
+{
+	char flags[8], tbuf[16];
+
+	snprintf(flags, sizeof(flags), "%x", msg->flags);
+	json_open_object(j, "dns");
+	json_uint(j, "version", 3);
+	json_string(j, "type", msg->qr ? "response" : "request");
+	json_uint(j, "id", msg->id);
+	json_string(j, "flags", flags);
+	if (msg->qr)
+		json_bool(j, "qr", true);
+	if (msg->flags & 0x0400)
+		json_bool(j, "aa", true);
+	if (msg->flags & 0x0200)
+		json_bool(j, "tc", true);
+	if (msg->flags & 0x0100)
+		json_bool(j, "rd", true);
+	if (msg->flags & 0x0080)
+		json_bool(j, "ra", true);
+	json_uint(j, "opcode", msg->opcode);
+	json_string(j, "rcode", dns_rcode_name(msg->rcode, tbuf));
+	if (msg->nqueries > 0) {
+		json_open_array(j, "queries");
+		for (unsigned i = 0; i < msg->nqueries; i++) {
+			json_open_object(j, NULL);
+			json_string(j, "rrname", msg->queries[i].name);
+			json_string(j, "rrtype",
+			    dns_type_name(msg->queries[i].type, tbuf));
+			json_close_object(j);
+		}
+		json_close_array(j);
+	}
+	if (msg->qr && msg->nanswers > 0) {
+		json_open_array(j, "answers");
+		for (unsigned i = 0; i < msg->nanswers; i++) {
+			const struct dns_rr *a = &msg->answers[i];
+			json_open_object(j, NULL);
+			json_string(j, "rrname", a->name);
+			json_string(j, "rrtype", dns_type_name(a->type, tbuf));
+			json_uint(j, "ttl", a->ttl);
+			if (a->has_rdata)
+				json_string(j, "rdata", a->rdata);
+			json_close_object(j);
+		}
+		json_close_array(j);
+	}
+	json_close_object(j);
+}
+
+void
+eve_dns_alert(struct json *j, const struct eve_source *src,
+    const struct packet *pkt, uint64_t flow_id,
+    const struct dns_message *msg, const struct dns_alert *a)
+{
+	char ts[48];
+
+	json_reset(j);
+	eve_timestamp(&pkt->ts, ts, sizeof(ts));
+	json_open_object(j, NULL);
+	json_string(j, "timestamp", ts);
+	json_uint(j, "flow_id", flow_id);
+	if (src->pcap_filename != NULL) {
+		json_uint(j, "pcap_cnt", pkt->pcap_cnt);
+		json_string(j, "pcap_filename", src->pcap_filename);
+	}
+	if (src->iface != NULL)
+		json_string(j, "in_iface", src->iface);
+	json_string(j, "event_type", "alert");
+	if (pkt->vlan_count > 0) {
+		json_open_array(j, "vlan");
+		for (unsigned i = 0; i < pkt->vlan_count; i++)
+			json_uint(j, NULL, pkt->vlan[i]);
+		json_close_array(j);
+	}
+	addr_string(j, "src_ip", &pkt->src);
+	json_uint(j, "src_port", pkt->sport);
+	addr_string(j, "dest_ip", &pkt->dst);
+	json_uint(j, "dest_port", pkt->dport);
+	json_uint(j, "ip_v", pkt->ip_version);
+	json_string(j, "proto", "UDP");
+	json_string(j, "app_proto", "dns");
+	alert_object(j, a);
+	dns_object(j, msg);
+	json_close_object(j);
+}

@@ -1,0 +1,49 @@
+/*
+ * flow_id.c — direction-independent hash of a packet's flow key.
+ *
+ * The key is fixed so that a replay of the same capture gives the same ids;
+ * the id names a flow in the log, it is not a table index an attacker could
+ * aim at (the flow table hashes with a secret key of its own).
+ */
+#include <string.h>
+
+#include "../rules/siphash.h"
+#include "flow_id.h"
+
+static const uint8_t flow_id_key[16] = "typosentry-flow";
+
+uint64_t
+flow_id_of(const struct packet *pkt)
+{
+	uint8_t key[2 + 2 * (16 + 2) + 2 * TS_MAX_VLAN];
+	const struct ip_addr *a = &pkt->src, *b = &pkt->dst;
+	uint16_t pa = pkt->sport, pb = pkt->dport;
+	size_t alen = pkt->ip_version == 4 ? 4 : 16, o = 0;
+
+	/* Order the endpoints so both directions give one key. */
+	int c = memcmp(a->bytes, b->bytes, alen);
+	if (c > 0 || (c == 0 && pa > pb)) {
+		const struct ip_addr *t = a;
+		a = b;
+		b = t;
+		uint16_t tp = pa;
+		pa = pb;
+		pb = tp;
+	}
+	key[o++] = pkt->ip_version;
+	key[o++] = pkt->ip_proto;
+	memcpy(key + o, a->bytes, alen);
+	o += alen;
+	key[o++] = (uint8_t)(pa >> 8);
+	key[o++] = (uint8_t)pa;
+	memcpy(key + o, b->bytes, alen);
+	o += alen;
+	key[o++] = (uint8_t)(pb >> 8);
+	key[o++] = (uint8_t)pb;
+	for (unsigned i = 0; i < pkt->vlan_count; i++) {
+		key[o++] = (uint8_t)(pkt->vlan[i] >> 8);
+		key[o++] = (uint8_t)pkt->vlan[i];
+	}
+	uint64_t id = siphash24(key, o, flow_id_key) & ((1ULL << 51) - 1);
+	return id != 0 ? id : 1;
+}

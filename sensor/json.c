@@ -1,0 +1,235 @@
+/*
+ * json.c — JSON writer with full escaping (RFC 8259 section 7).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+
+int
+json_init(struct json *j, size_t cap)
+{
+	memset(j, 0, sizeof(*j));
+	if ((j->buf = malloc(cap)) == NULL)
+		return -1;
+	j->cap = cap;
+	j->buf[0] = '\0';
+	return 0;
+}
+
+void
+json_free(struct json *j)
+{
+	free(j->buf);
+	memset(j, 0, sizeof(*j));
+}
+
+void
+json_reset(struct json *j)
+{
+	j->len = 0;
+	j->overflow = false;
+	j->depth = 0;
+	j->need_comma[0] = false;
+	if (j->cap > 0)
+		j->buf[0] = '\0';
+}
+
+static void
+put(struct json *j, const char *s, size_t n)
+{
+	if (j->overflow || j->cap - j->len <= n) {
+		j->overflow = true;
+		return;
+	}
+	memcpy(j->buf + j->len, s, n);
+	j->len += n;
+	j->buf[j->len] = '\0';
+}
+
+static void
+putc_(struct json *j, char c)
+{
+	put(j, &c, 1);
+}
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), or 0. */
+static size_t
+utf8_seq(const unsigned char *s, size_t n)
+{
+	size_t len;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates, and beyond U+10FFFF are invalid. */
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return len;
+}
+
+static void
+put_escaped(struct json *j, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	char esc[8];
+
+	putc_(j, '"');
+	for (size_t i = 0; i < n; ) {
+		unsigned char c = s[i];
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			put(j, esc, 2);
+			i++;
+		} else if (c < 0x20 || c == 0x7f) {
+			switch (c) {
+			case '\n': put(j, "\\n", 2); break;
+			case '\r': put(j, "\\r", 2); break;
+			case '\t': put(j, "\\t", 2); break;
+			default:
+				snprintf(esc, sizeof(esc), "\\u%04x", c);
+				put(j, esc, 6);
+			}
+			i++;
+		} else if (c < 0x80) {
+			putc_(j, (char)c);
+			i++;
+		} else {
+			size_t len = utf8_seq(s + i, n - i);
+			if (len == 0) {
+				put(j, "\\ufffd", 6);
+				i++;
+			} else {
+				put(j, (const char *)s + i, len);
+				i += len;
+			}
+		}
+	}
+	putc_(j, '"');
+}
+
+static void
+member(struct json *j, const char *key)
+{
+	if (j->need_comma[j->depth])
+		putc_(j, ',');
+	j->need_comma[j->depth] = true;
+	if (key != NULL) {
+		put_escaped(j, key, strlen(key));
+		putc_(j, ':');
+	}
+}
+
+static void
+open_(struct json *j, const char *key, char c)
+{
+	member(j, key);
+	putc_(j, c);
+	if (j->depth + 1 >= JSON_MAX_DEPTH) {
+		j->overflow = true;
+		return;
+	}
+	j->need_comma[++j->depth] = false;
+}
+
+static void
+close_(struct json *j, char c)
+{
+	if (j->depth > 0)
+		j->depth--;
+	putc_(j, c);
+}
+
+void
+json_open_object(struct json *j, const char *key)
+{
+	open_(j, key, '{');
+}
+
+void
+json_close_object(struct json *j)
+{
+	close_(j, '}');
+}
+
+void
+json_open_array(struct json *j, const char *key)
+{
+	open_(j, key, '[');
+}
+
+void
+json_close_array(struct json *j)
+{
+	close_(j, ']');
+}
+
+void
+json_string_n(struct json *j, const char *key, const char *s, size_t n)
+{
+	member(j, key);
+	put_escaped(j, s, n);
+}
+
+void
+json_string(struct json *j, const char *key, const char *s)
+{
+	json_string_n(j, key, s, strlen(s));
+}
+
+void
+json_uint(struct json *j, const char *key, uint64_t v)
+{
+	char num[24];
+	int n = snprintf(num, sizeof(num), "%" PRIu64, v);
+
+	member(j, key);
+	put(j, num, (size_t)n);
+}
+
+void
+json_int(struct json *j, const char *key, int64_t v)
+{
+	char num[24];
+	int n = snprintf(num, sizeof(num), "%" PRId64, v);
+
+	member(j, key);
+	put(j, num, (size_t)n);
+}
+
+void
+json_bool(struct json *j, const char *key, bool v)
+{
+	member(j, key);
+	put(j, v ? "true" : "false", v ? 4 : 5);
+}
+
+void
+json_raw(struct json *j, const char *key, const char *text)
+{
+	member(j, key);
+	put(j, text, strlen(text));
+}
