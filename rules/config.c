@@ -311,8 +311,15 @@ static const struct key_handler capture_keys[] = {
 	{ "filter", ld_capture_filter },
 	{ NULL, NULL },
 };
+static int
+ld_output_dns(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_bool(l, n, "output.dns", &c->log_dns);
+}
+
 static const struct key_handler output_keys[] = {
 	{ "dir", ld_output_dir },
+	{ "dns", ld_output_dns },
 	{ "stdout", ld_output_stdout },
 	{ NULL, NULL },
 };

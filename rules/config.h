@@ -37,6 +37,7 @@ struct ts_config {
 	char		*bpf_filter;		/* capture.filter, or NULL */
 	char		*log_dir;		/* output.dir, or NULL */
 	bool		 eve_stdout;		/* output.stdout */
+	bool		 log_dns;		/* output.dns: every DNS message */
 };
 
 /*

@@ -121,7 +121,20 @@ add_variant(struct typo_model *m, const char *key, size_t len,
 	int rc = strmap_add(m->variants, key, len, (uint32_t)m->nv);
 	if (rc < 0)
 		return -1;
-	if (rc == 1) {
+	if (rc == 0) {
+		/*
+		 * One string, two protected names (mx.com is gmx.com without
+		 * its g, and me.com with x for e): the likelier slip names
+		 * it, in the order of enum edit_class.
+		 */
+		uint32_t old;
+		if (strmap_get(m->variants, key, len, &old) &&
+		    m->v[old].target == v->target &&
+		    v->edit.cls < m->v[old].edit.cls)
+			m->v[old] = *v;
+		return 0;
+	}
+	{
 		m->v[m->nv++] = *v;
 		unsigned labels = count_labels(key, len);
 		if (labels > m->max_labels)

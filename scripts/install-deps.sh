@@ -12,7 +12,7 @@ BUILD_PKGS="gcc make pkg-config libpcap-dev libldns-dev libyaml-dev libpsl-dev p
 # Tests: the cmocka unit-test framework, tshark as the decoder oracle,
 # python3-jsonschema to validate EVE output against Suricata's schema,
 # dnsmasq + dig/drill + tcpdump to re-record captures.
-TEST_PKGS="libcmocka-dev tshark python3 python3-jsonschema dnsmasq bind9-dnsutils ldnsutils tcpdump iproute2"
+TEST_PKGS="libcmocka-dev tshark python3 python3-jsonschema python3-yaml dnsmasq bind9-dnsutils ldnsutils tcpdump iproute2"
 
 want="$BUILD_PKGS"
 case "${1:-}" in

@@ -140,10 +140,10 @@ dns_object(struct json *j, const struct dns_message *msg)
 	json_close_object(j);
 }
 
-void
-eve_dns_alert(struct json *j, const struct eve_source *src,
-    const struct packet *pkt, uint64_t flow_id,
-    const struct dns_message *msg, const struct dns_alert *a)
+/* The fields every record starts with, up to app_proto. */
+static void
+header(struct json *j, const struct eve_source *src, const struct packet *pkt,
+    uint64_t flow_id, const char *event_type)
 {
 	char ts[48];
 
@@ -158,7 +158,7 @@ eve_dns_alert(struct json *j, const struct eve_source *src,
 	}
 	if (src->iface != NULL)
 		json_string(j, "in_iface", src->iface);
-	json_string(j, "event_type", "alert");
+	json_string(j, "event_type", event_type);
 	if (pkt->vlan_count > 0) {
 		json_open_array(j, "vlan");
 		for (unsigned i = 0; i < pkt->vlan_count; i++)
@@ -172,7 +172,25 @@ eve_dns_alert(struct json *j, const struct eve_source *src,
 	json_uint(j, "ip_v", pkt->ip_version);
 	json_string(j, "proto", "UDP");
 	json_string(j, "app_proto", "dns");
+}
+
+void
+eve_dns_alert(struct json *j, const struct eve_source *src,
+    const struct packet *pkt, uint64_t flow_id,
+    const struct dns_message *msg, const struct dns_alert *a)
+{
+	header(j, src, pkt, flow_id, "alert");
 	alert_object(j, a);
+	dns_object(j, msg);
+	json_close_object(j);
+}
+
+void
+eve_dns_event(struct json *j, const struct eve_source *src,
+    const struct packet *pkt, uint64_t flow_id,
+    const struct dns_message *msg)
+{
+	header(j, src, pkt, flow_id, "dns");
 	dns_object(j, msg);
 	json_close_object(j);
 }

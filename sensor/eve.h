@@ -26,6 +26,11 @@ void eve_dns_alert(struct json *j, const struct eve_source *src,
     const struct packet *pkt, uint64_t flow_id,
     const struct dns_message *msg, const struct dns_alert *a);
 
+/* Writes one "dns" record (every decoded message, when output.dns is on). */
+void eve_dns_event(struct json *j, const struct eve_source *src,
+    const struct packet *pkt, uint64_t flow_id,
+    const struct dns_message *msg);
+
 /* "2026-11-23T02:45:57.123456+0000" into buf (at least 40 bytes). */
 void eve_timestamp(const struct timeval *tv, char *buf, size_t len);
 

@@ -39,18 +39,28 @@ is_dns_port(const struct ts_config *cfg, uint16_t port)
 }
 
 static void
+emit(struct worker *w)
+{
+	if (w->json.overflow ||
+	    output_write(w->out, w->json.buf, w->json.len) != 0)
+		w->cnt.output_errors++;
+}
+
+static void
 dns_message(struct worker *w, const struct packet *pkt)
 {
 	if (dns_decode(pkt->payload, &w->dns, &w->cnt) != TS_OK)
 		return;
+	if (w->cfg->log_dns) {
+		eve_dns_event(&w->json, &w->src, pkt, flow_id_of(pkt), &w->dns);
+		emit(w);
+	}
 	if (dns_rules_eval(w->model, w->cfg, &w->dns, &w->alert, &w->cnt) == 0)
 		return;
 	w->cnt.alerts++;
 	eve_dns_alert(&w->json, &w->src, pkt, flow_id_of(pkt), &w->dns,
 	    &w->alert);
-	if (w->json.overflow ||
-	    output_write(w->out, w->json.buf, w->json.len) != 0)
-		w->cnt.output_errors++;
+	emit(w);
 }
 
 void

@@ -1,0 +1,238 @@
+/*
+ * test_typo.c — the typo model: what must match, how it is explained, and
+ * what must never match.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../rules/config.h"
+#include "../../rules/typo.h"
+
+static const char config_text[] =
+    "protect:\n"
+    "  tlds: [mil, gov]\n"
+    "  domains: [army.mil, gmail.com, mail.com, yahoo.co.uk]\n"
+    "allow: [gmial.net, allowed.ml]\n";
+
+struct fixture {
+	struct ts_config	cfg;
+	struct typo_model	*model;
+};
+
+static int
+setup(void **state)
+{
+	static struct fixture f;
+	char err[512];
+
+	assert_int_equal(config_parse(&f.cfg, "test.yaml", config_text,
+	    strlen(config_text), err, sizeof(err)), 0);
+	f.model = typo_model_build(&f.cfg, err, sizeof(err));
+	if (f.model == NULL)
+		fail_msg("%s", err);
+	*state = &f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	typo_model_free(f->model);
+	config_free(&f->cfg);
+	return 0;
+}
+
+static enum typo_result
+match(void **state, const char *name, struct typo_match *m)
+{
+	struct fixture *f = *state;
+
+	return typo_match(f->model, name, strlen(name), m);
+}
+
+static void
+expect_typo(void **state, const char *name, const char *protected_name,
+    const char *class, enum typo_target target)
+{
+	struct typo_match m;
+
+	if (match(state, name, &m) != TYPO_MATCH)
+		fail_msg("%s: expected a typo of %s", name, protected_name);
+	assert_string_equal(m.protected_name, protected_name);
+	assert_string_equal(m.class, class);
+	assert_int_equal(m.target, target);
+	assert_int_equal(m.distance, 1);
+	assert_non_null(strstr(m.explanation, "imitates"));
+}
+
+static void
+expect_result(void **state, const char *name, enum typo_result want)
+{
+	struct typo_match m;
+	enum typo_result got = match(state, name, &m);
+
+	if (got != want)
+		fail_msg("%s: result %d, expected %d (%s)", name, got, want,
+		    got == TYPO_MATCH ? m.explanation : "");
+}
+
+static void
+tld_typos(void **state)
+{
+	expect_typo(state, "army.ml", "army.mil", "tld-omission",
+	    TYPO_TARGET_DOMAIN);
+	expect_typo(state, "navy.ml", "navy.mil", "tld-omission",
+	    TYPO_TARGET_TLD);
+	expect_typo(state, "us.army.ml", "us.army.mil", "tld-omission",
+	    TYPO_TARGET_DOMAIN);
+	expect_typo(state, "mail.navy.ml", "mail.navy.mil", "tld-omission",
+	    TYPO_TARGET_TLD);
+	expect_typo(state, "navy.il", "navy.mil", "tld-omission",
+	    TYPO_TARGET_TLD);
+	/* Case and the final dot do not matter. */
+	expect_typo(state, "ARMY.ML.", "army.mil", "tld-omission",
+	    TYPO_TARGET_DOMAIN);
+}
+
+static void
+tld_typo_explained(void **state)
+{
+	struct typo_match m;
+
+	assert_int_equal(match(state, "navy.ml", &m), TYPO_MATCH);
+	assert_string_equal(m.observed, "navy.ml");
+	assert_string_equal(m.rule, "mil");
+	assert_string_equal(m.explanation,
+	    "navy.ml imitates navy.mil: TLD 'mil' typed as 'ml', "
+	    "omission of 'i'");
+}
+
+static void
+domain_typos(void **state)
+{
+	expect_typo(state, "gmial.com", "gmail.com", "transposition",
+	    TYPO_TARGET_DOMAIN);
+	expect_typo(state, "gmai.com", "gmail.com", "omission",
+	    TYPO_TARGET_DOMAIN);
+	expect_typo(state, "gmaill.com", "gmail.com", "repetition",
+	    TYPO_TARGET_DOMAIN);
+	expect_typo(state, "gmsil.com", "gmail.com", "substitution",
+	    TYPO_TARGET_DOMAIN);
+	expect_typo(state, "gmaiul.com", "gmail.com", "insertion",
+	    TYPO_TARGET_DOMAIN);
+	expect_typo(state, "gmail.cm", "gmail.com", "tld-omission",
+	    TYPO_TARGET_DOMAIN);
+	expect_typo(state, "gmail.co", "gmail.com", "tld-omission",
+	    TYPO_TARGET_DOMAIN);
+	/* A subdomain keeps its prefix in the protected name. */
+	expect_typo(state, "mx1.gmial.com", "mx1.gmail.com", "transposition",
+	    TYPO_TARGET_DOMAIN);
+	/* A multi-label suffix is edited as a whole: co.uk -> co.ug. */
+	expect_typo(state, "yahoo.co.ug", "yahoo.co.uk", "tld-substitution",
+	    TYPO_TARGET_DOMAIN);
+	expect_typo(state, "yaho.co.uk", "yahoo.co.uk", "omission",
+	    TYPO_TARGET_DOMAIN);
+}
+
+static void
+domain_typo_explained(void **state)
+{
+	struct typo_match m;
+
+	assert_int_equal(match(state, "gmial.com", &m), TYPO_MATCH);
+	assert_string_equal(m.rule, "gmail.com");
+	assert_string_equal(m.explanation,
+	    "gmial.com imitates gmail.com: label 'gmail' typed as 'gmial', "
+	    "transposition of 'ai'");
+}
+
+static void
+never_flagged(void **state)
+{
+	/* Protected, and under protected names or TLDs. */
+	expect_result(state, "army.mil", TYPO_EXEMPT);
+	expect_result(state, "mail.army.mil", TYPO_EXEMPT);
+	expect_result(state, "arny.mil", TYPO_EXEMPT);
+	expect_result(state, "gmail.com", TYPO_EXEMPT);
+	expect_result(state, "alt1.gmail-smtp-in.l.google.com", TYPO_NONE);
+	expect_result(state, "mx.gmail.com", TYPO_EXEMPT);
+	/* mail.com is one omission from gmail.com, but protected itself. */
+	expect_result(state, "mail.com", TYPO_EXEMPT);
+	/* Allowed, and subdomains of allowed names. */
+	expect_result(state, "gmial.net", TYPO_EXEMPT);
+	expect_result(state, "mx.allowed.ml", TYPO_EXEMPT);
+	/* The public suffix is co.il, not the typo il. */
+	expect_result(state, "nana10.co.il", TYPO_NONE);
+	/* A public suffix alone has no registrant. */
+	expect_result(state, "ml", TYPO_NONE);
+	expect_result(state, "example.org", TYPO_NONE);
+	expect_result(state, "gmail.com.example.org", TYPO_NONE);
+	/* Two edits away. */
+	expect_result(state, "gmia.com", TYPO_NONE);
+}
+
+static void
+invalid_names(void **state)
+{
+	expect_result(state, "", TYPO_INVALID);
+	expect_result(state, ".", TYPO_INVALID);
+	expect_result(state, "a..ml", TYPO_INVALID);
+	expect_result(state, "a\\032b.ml", TYPO_INVALID);
+	char longname[300];
+	memset(longname, 'a', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	expect_result(state, longname, TYPO_INVALID);
+}
+
+static void
+bad_config_names(void **state)
+{
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		{ "protect: {tlds: [mill]}\n",
+		  "t.yaml:1:18: protect.tlds: 'mill' is not a suffix" },
+		{ "protect:\n  domains: [us.army.mil]\n",
+		  "t.yaml:2:13: protect.domains: 'us.army.mil' is not a "
+		  "registrable domain (did you mean 'army.mil'?)" },
+		{ "protect: {domains: [co.uk]}\n",
+		  "t.yaml:1:21: protect.domains: 'co.uk' is a public suffix" },
+		{ "allow: ['bad name']\n",
+		  "t.yaml:1:9: allow: 'bad name' is not a valid domain name" },
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ts_config cfg;
+		char err[512];
+		assert_int_equal(config_parse(&cfg, "t.yaml", cases[i].text,
+		    strlen(cases[i].text), err, sizeof(err)), 0);
+		assert_null(typo_model_build(&cfg, err, sizeof(err)));
+		if (strncmp(err, cases[i].want, strlen(cases[i].want)) != 0)
+			fail_msg("got '%s', want '%s'", err, cases[i].want);
+		config_free(&cfg);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(tld_typos),
+		cmocka_unit_test(tld_typo_explained),
+		cmocka_unit_test(domain_typos),
+		cmocka_unit_test(domain_typo_explained),
+		cmocka_unit_test(never_flagged),
+		cmocka_unit_test(invalid_names),
+		cmocka_unit_test(bad_config_names),
+	};
+
+	return cmocka_run_group_tests_name("typo", tests, setup, teardown);
+}
