@@ -242,8 +242,8 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (o.test_config) {
-		printf("typosentry: configuration %s is valid (%zu typo "
-		    "variants)\n", cfg.path, typo_model_variants(model));
+		fprintf(stderr, "typosentry: configuration %s is valid (%zu "
+		    "typo variants)\n", cfg.path, typo_model_variants(model));
 		typo_model_free(model);
 		config_free(&cfg);
 		free(o.filter_args);

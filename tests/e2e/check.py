@@ -8,7 +8,9 @@ A case is a directory tests/e2e/NAME/ holding test.yaml:
     stdin: pcaps/x.pcap                 # optional: fed on standard input
     exit: 0                             # expected exit status
     stderr: [regex, ...]                # optional: each must match stderr
-    eve: stdout | logdir                # where EVE lines are read (stdout)
+    eve: stdout | logdir | none         # where EVE lines are read (stdout)
+    stdout: [regex, ...]                # optional, with eve: none
+    eve_before: TEXT                    # logdir/eve.json holds this line first
     checks:                             # suricata-verify style filters
       - filter:
           count: 4
@@ -70,6 +72,9 @@ def main():
 
     logdir = tempfile.mkdtemp(prefix="ts-e2e-")
     try:
+        if "eve_before" in spec:
+            with open(os.path.join(logdir, "eve.json"), "w") as f:
+                f.write(spec["eve_before"] + "\n")
         args = [a.replace("@CASE@", case).replace("@LOGDIR@", logdir)
                 for a in spec.get("args", [])]
         stdin = None
@@ -91,7 +96,13 @@ def main():
             if bad in stderr:
                 errors.append("sanitizer report on stderr")
 
-        if spec.get("eve", "stdout") == "logdir":
+        out_text = proc.stdout.decode("utf-8", "replace")
+        for pat in spec.get("stdout", []):
+            if not re.search(pat, out_text):
+                errors.append("stdout does not match %r" % pat)
+        if spec.get("eve", "stdout") == "none":
+            data = b""
+        elif spec.get("eve", "stdout") == "logdir":
             path = os.path.join(logdir, "eve.json")
             data = open(path, "rb").read() if os.path.exists(path) else b""
         else:
