@@ -56,5 +56,15 @@ else
 	ko "$SHARED_PCAPS is missing (the shared captures sit beside the repository)"
 fi
 
+# make install puts the binary and the configuration under DESTDIR/PREFIX.
+dest=$(mktemp -d)
+if make --no-print-directory -s install DESTDIR="$dest" PREFIX=/usr/local >/dev/null &&
+    "$dest/usr/local/bin/typosentry" -T -c "$dest/usr/local/etc/typosentry/typosentry.yaml" 2>/dev/null; then
+	ok
+else
+	ko "make install DESTDIR=$dest"
+fi
+rm -rf "$dest"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -11,6 +11,8 @@ A case is a directory tests/e2e/NAME/ holding test.yaml:
     eve: stdout | logdir | none         # where EVE lines are read (stdout)
     stdout: [regex, ...]                # optional, with eve: none
     eve_before: TEXT                    # logdir/eve.json holds this line first
+    same_flow: true                     # a query and its response (same
+                                        # dns.id and name) share flow_id
     checks:                             # suricata-verify style filters
       - filter:
           count: 4
@@ -118,6 +120,24 @@ def main():
                 errors.append("line %d fails the EVE schema at %s: %s" %
                               (n, "/".join(map(str, err.path)), err.message))
             records.append(rec)
+
+        if spec.get("same_flow"):
+            pairs = {}
+            for r in records:
+                if r.get("event_type") != "alert":
+                    continue
+                key = (r["dns"]["id"], r["dns"]["queries"][0]["rrname"],
+                       r["src_ip"] if r["dns"]["type"] == "request"
+                       else r["dest_ip"])
+                pairs.setdefault(key, []).append(r)
+            for key, recs in sorted(pairs.items()):
+                types = sorted(r["dns"]["type"] for r in recs)
+                flows = set(r["flow_id"] for r in recs)
+                if types != ["request", "response"] or len(flows) != 1:
+                    errors.append("dns id %d %s: %s with flow ids %s" %
+                                  (key[0], key[1], types, sorted(flows)))
+            if not pairs:
+                errors.append("same_flow: no alerts to pair")
 
         for i, check in enumerate(spec.get("checks", [])):
             flt = check["filter"]
