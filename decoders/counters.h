@@ -39,6 +39,39 @@
 	X(dns_mx_questions,	"DNS MX questions")			\
 	X(dns_mx_answers,	"DNS MX answer records")		\
 	X(dns_records_capped,	"DNS records beyond the logged cap")	\
+	X(flows_created,	"flows created")			\
+	X(flows_expired,	"flows expired after their timeout")	\
+	X(flows_evicted,	"flows evicted to stay under the caps")	\
+	X(flows_refused,	"packets with no flow: the table was full") \
+	X(tcp_invalid,		"TCP header invalid (offset)")		\
+	X(tcp_midstream,	"TCP flows picked up without a SYN")	\
+	X(tcp_retransmitted,	"TCP segments already delivered (retransmissions)") \
+	X(tcp_overlaps,		"TCP overlaps (first data kept)")	\
+	X(tcp_out_of_order,	"TCP segments queued out of order")	\
+	X(tcp_gaps,		"TCP holes skipped (data never seen)")	\
+	X(tcp_buffer_capped,	"TCP segments dropped: per-flow buffer cap") \
+	X(tcp_memory_capped,	"TCP segments dropped: total memory cap") \
+	X(tcp_rst,		"TCP resets")				\
+	X(frag_fragments,	"IP fragments received")		\
+	X(frag_reassembled,	"IP datagrams reassembled from fragments") \
+	X(frag_overlaps,	"IP fragments overlapping (datagram dropped)") \
+	X(frag_too_big,		"IP fragments reaching past 65535 bytes") \
+	X(frag_timeouts,	"IP datagrams never completed (timed out)") \
+	X(frag_capped,		"IP fragments dropped: pending cap")	\
+	X(dns_tcp_messages,	"DNS messages over TCP")		\
+	X(smtp_sessions,	"SMTP sessions")			\
+	X(smtp_commands,	"SMTP commands")			\
+	X(smtp_replies,		"SMTP replies")				\
+	X(smtp_unknown_commands, "SMTP lines that are no command we know") \
+	X(smtp_line_too_long,	"SMTP lines over the RFC 5321 limit (capped)") \
+	X(smtp_rcpt,		"SMTP RCPT TO commands")		\
+	X(smtp_rcpt_capped,	"SMTP recipients beyond the per-transaction cap") \
+	X(smtp_pending_capped,	"SMTP commands beyond the pending-reply cap") \
+	X(smtp_bad_address,	"SMTP addresses that could not be parsed") \
+	X(smtp_data_bodies,	"SMTP DATA bodies skipped")		\
+	X(smtp_bdat_chunks,	"SMTP BDAT chunks skipped")		\
+	X(smtp_starttls,	"SMTP sessions that went to TLS")	\
+	X(smtp_gaps,		"SMTP streams resynchronised after a gap") \
 	X(names_checked,	"names given to the typo matcher")	\
 	X(names_invalid,	"names the matcher refused (too long, bad bytes)") \
 	X(alerts,		"alerts raised")			\
