@@ -15,7 +15,7 @@ SYSCONFDIR ?= $(PREFIX)/etc
 DESTDIR	?=
 
 CC	?= cc
-PKGS	 = libpcap ldns yaml-0.1 libpsl
+PKGS	 = libpcap ldns yaml-0.1 libpsl libidn2
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wcast-qual \
 	   -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS	?= -O2 -g
@@ -29,7 +29,7 @@ SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 # Everything but main.c goes into a library the tests link against.
 LIB_SRCS = $(wildcard decoders/*.c) $(wildcard rules/*.c) \
 	   $(filter-out sensor/main.c,$(wildcard sensor/*.c))
-HDRS	 = $(wildcard decoders/*.h rules/*.h sensor/*.h)
+HDRS	 = $(wildcard decoders/*.h decoders/*.def rules/*.h sensor/*.h)
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 
 B	 = build

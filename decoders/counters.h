@@ -22,7 +22,7 @@
 	X(ipv6,			"IPv6 packets")				\
 	X(ip_truncated,		"IP header cut short by the snap length") \
 	X(ip_invalid,		"IP header invalid (version, length)")	\
-	X(ip_fragment,		"IP fragments (not reassembled yet)")	\
+	X(ip_fragment,		"IP fragments seen")	\
 	X(ip_ext_too_many,	"IPv6 extension header chain too long")	\
 	X(ip_other_proto,	"IP payload neither UDP nor TCP")	\
 	X(tcp,			"TCP segments")				\
@@ -52,7 +52,6 @@
 	X(tcp_buffer_capped,	"TCP segments dropped: per-flow buffer cap") \
 	X(tcp_memory_capped,	"TCP segments dropped: total memory cap") \
 	X(tcp_rst,		"TCP resets")				\
-	X(frag_fragments,	"IP fragments received")		\
 	X(frag_reassembled,	"IP datagrams reassembled from fragments") \
 	X(frag_overlaps,	"IP fragments overlapping (datagram dropped)") \
 	X(frag_too_big,		"IP fragments reaching past 65535 bytes") \

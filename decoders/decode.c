@@ -1,13 +1,27 @@
 /*
- * decode.c — the decoder chain: link → IP → UDP (TCP is counted and left
- * for the stream engine).
+ * decode.c — the decoder chain: link → IP → UDP or TCP.
  */
 #include <netinet/in.h>
 
 #include "decode.h"
 #include "decode_ip.h"
 #include "decode_link.h"
+#include "decode_tcp.h"
 #include "decode_udp.h"
+
+enum ts_status
+decode_transport(struct packet *pkt, struct counters *cnt)
+{
+	switch (pkt->ip_proto) {
+	case IPPROTO_UDP:
+		return decode_udp(pkt, cnt);
+	case IPPROTO_TCP:
+		return decode_tcp(pkt, cnt);
+	default:
+		cnt->ip_other_proto++;
+		return TS_UNSUPPORTED;
+	}
+}
 
 enum ts_status
 decode_packet(struct packet *pkt, const uint8_t *data, size_t caplen,
@@ -23,15 +37,5 @@ decode_packet(struct packet *pkt, const uint8_t *data, size_t caplen,
 	st = decode_ip(ethertype, &c, pkt, cnt);
 	if (st != TS_OK)
 		return st;
-
-	switch (pkt->ip_proto) {
-	case IPPROTO_UDP:
-		return decode_udp(pkt, cnt);
-	case IPPROTO_TCP:
-		cnt->tcp++;
-		return TS_UNSUPPORTED;
-	default:
-		cnt->ip_other_proto++;
-		return TS_UNSUPPORTED;
-	}
+	return decode_transport(pkt, cnt);
 }

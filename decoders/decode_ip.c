@@ -30,7 +30,7 @@ decode_ipv4(struct cursor *c, struct packet *pkt, struct counters *cnt)
 	uint8_t vihl = cur_u8(&ip);
 	cur_skip(&ip, 1);			/* DSCP, ECN */
 	uint16_t total = cur_u16(&ip);
-	cur_skip(&ip, 2);			/* identification */
+	uint16_t ident = cur_u16(&ip);
 	uint16_t frag = cur_u16(&ip);
 	cur_skip(&ip, 1);			/* TTL */
 	uint8_t proto = cur_u8(&ip);
@@ -65,7 +65,12 @@ decode_ipv4(struct cursor *c, struct packet *pkt, struct counters *cnt)
 	/* More fragments set, or a non-zero offset: a fragment. */
 	if ((frag & 0x3fff) != 0) {
 		cnt->ip_fragment++;
-		return TS_UNSUPPORTED;
+		pkt->frag.id = ident;
+		pkt->frag.offset = (uint32_t)(frag & 0x1fff) * 8;
+		pkt->frag.more = (frag & 0x2000) != 0;
+		pkt->frag.proto = proto;
+		pkt->frag.data = cur_rest(&dgram);
+		return TS_FRAGMENT;
 	}
 	pkt->l4 = cur_rest(&dgram);
 	return TS_OK;
@@ -105,9 +110,13 @@ decode_ipv6(struct cursor *c, struct packet *pkt, struct counters *cnt)
 	pkt->l3 = cur_rest(&dgram);
 	cur_skip(&dgram, 40);
 
-	/* Walk the extension headers: a bounded loop, never recursion. */
+	/*
+	 * Walk the extension headers: a bounded loop, never recursion.  n
+	 * headers are behind us, so a chain of exactly TS_IPV6_MAX_EXT still
+	 * reaches its upper-layer header; one more is too many.
+	 */
 	for (int n = 0; ; n++) {
-		if (n == TS_IPV6_MAX_EXT) {
+		if (n > TS_IPV6_MAX_EXT) {
 			cnt->ip_ext_too_many++;
 			return TS_UNSUPPORTED;
 		}
@@ -137,13 +146,18 @@ decode_ipv6(struct cursor *c, struct packet *pkt, struct counters *cnt)
 			uint8_t nh = cur_u8(&dgram);
 			cur_skip(&dgram, 1);
 			uint16_t off_m = cur_u16(&dgram);
-			cur_skip(&dgram, 4);	/* identification */
+			uint32_t ident = cur_u32(&dgram);
 			if (dgram.err)
 				break;
 			/* An atomic fragment (RFC 6946) is a whole datagram. */
 			if ((off_m & 0xfff9) != 0) {
 				cnt->ip_fragment++;
-				return TS_UNSUPPORTED;
+				pkt->frag.id = ident;
+				pkt->frag.offset = off_m & 0xfff8;
+				pkt->frag.more = (off_m & 0x0001) != 0;
+				pkt->frag.proto = nh;
+				pkt->frag.data = cur_rest(&dgram);
+				return TS_FRAGMENT;
 			}
 			next = nh;
 			break;

@@ -2,7 +2,8 @@
  * dns.c — DNS message decoding.
  *
  * A cheap look at the 12-byte header first (RFC 1035 4.1.1): only standard
- * queries with a question can matter to us.  Then ldns does the full parse
+ * queries with a question can matter to us.  A walk over the names checks
+ * that compression pointers point backwards.  Then ldns does the full parse
  * (name compression, record formats) and we copy out, into fixed-size
  * fields, the question and answer records in presentation form.  The ldns
  * packet is freed before returning; nothing of it outlives the call.
@@ -126,6 +127,90 @@ rdata_to_text(const ldns_rr *rr, struct dns_rr *out)
 	}
 }
 
+/*
+ * Moves c past the name at c, following its compression pointers through
+ * msg; false if the name is bad.  RFC 1035 4.1.4: a pointer refers to a prior occurrence of a name,
+ * so each pointer must point before the previous one (tcpdump's rule),
+ * which makes loops impossible.  ldns follows forward pointers too, and
+ * reads a name in rdata beyond the rdata length, so we check first.
+ */
+static bool
+skip_name(struct cursor *c, struct slice msg)
+{
+	struct cursor at = *c;
+	size_t max = (size_t)(c->p - msg.p);	/* where the name starts */
+	size_t wire = 1;			/* its length, final zero included */
+	bool jumped = false;
+
+	for (;;) {
+		uint8_t len = cur_u8(&at);
+		if (at.err || len == 0)
+			break;
+		if ((len & 0xc0) == 0xc0) {
+			size_t off = (size_t)(len & 0x3f) << 8 | cur_u8(&at);
+			if (at.err || off >= max)
+				return false;
+			max = off;
+			if (!jumped)
+				*c = at;	/* the name ends with its first pointer */
+			jumped = true;
+			at = cur_init(msg.p, msg.len);
+			cur_skip(&at, off);
+			continue;
+		}
+		/* Lengths 64-191 are not labels; a name is at most 255 bytes. */
+		wire += (size_t)len + 1;
+		if (len > 63 || wire > 255)
+			return false;
+		cur_skip(&at, len);
+	}
+	if (at.err)
+		return false;
+	if (!jumped)
+		*c = at;
+	return true;
+}
+
+/*
+ * Checks every owner name, and the names in the rdata we log, before ldns
+ * sees the message.  rrcount is the answer, authority and additional
+ * counts together.
+ */
+static bool
+names_point_back(struct slice msg, unsigned qdcount, unsigned rrcount)
+{
+	struct cursor c = cur_init(msg.p, msg.len);
+
+	cur_skip(&c, DNS_HEADER_LEN);
+	for (unsigned i = 0; i < qdcount; i++) {
+		if (!skip_name(&c, msg))
+			return false;
+		cur_skip(&c, 4);		/* type, class */
+	}
+	for (unsigned i = 0; i < rrcount; i++) {
+		if (!skip_name(&c, msg))
+			return false;
+		uint16_t type = cur_u16(&c);
+		cur_skip(&c, 6);		/* class, TTL */
+		struct cursor rd = cur_sub(&c, cur_u16(&c));
+		bool ok = true;
+		switch (type) {
+		case DNS_TYPE_MX:
+			cur_skip(&rd, 2);	/* preference */
+			ok = skip_name(&rd, msg);
+			break;
+		case DNS_TYPE_NS:
+		case DNS_TYPE_CNAME:
+		case DNS_TYPE_PTR:
+			ok = skip_name(&rd, msg);
+			break;
+		}
+		if (!ok || c.err)
+			return false;
+	}
+	return !c.err;
+}
+
 enum ts_status
 dns_decode(struct slice msg, struct dns_message *out, struct counters *cnt)
 {
@@ -136,7 +221,9 @@ dns_decode(struct slice msg, struct dns_message *out, struct counters *cnt)
 	out->id = cur_u16(&c);
 	out->flags = cur_u16(&c);
 	uint16_t qdcount = cur_u16(&c);
-	cur_skip(&c, 6);			/* ancount, nscount, arcount */
+	unsigned rrcount = cur_u16(&c);		/* answer, */
+	rrcount += cur_u16(&c);			/* authority, */
+	rrcount += cur_u16(&c);			/* additional */
 	if (c.err) {
 		cnt->dns_truncated++;
 		return TS_TRUNCATED;
@@ -155,7 +242,8 @@ dns_decode(struct slice msg, struct dns_message *out, struct counters *cnt)
 		return TS_UNSUPPORTED;
 	}
 
-	if (ldns_wire2pkt(&pkt, msg.p, msg.len) != LDNS_STATUS_OK) {
+	if (!names_point_back(msg, qdcount, rrcount) ||
+	    ldns_wire2pkt(&pkt, msg.p, msg.len) != LDNS_STATUS_OK) {
 		cnt->dns_malformed++;
 		return TS_INVALID;
 	}

@@ -16,12 +16,28 @@
 
 #define TS_MAX_VLAN	2	/* 802.1Q, and QinQ's outer 802.1ad tag */
 
+#define TCP_FIN		0x01
+#define TCP_SYN		0x02
+#define TCP_RST		0x04
+#define TCP_PSH		0x08
+#define TCP_ACK		0x10
+
 enum ts_status {
 	TS_OK = 0,
 	TS_TRUNCATED,		/* the capture ended before the field did */
 	TS_INVALID,		/* the field is present but wrong */
 	TS_UNSUPPORTED,		/* valid, but not something we decode */
 	TS_NOMEM,
+	TS_FRAGMENT,		/* an IP fragment: see struct packet's frag */
+};
+
+/* What an IP fragment says about itself (decode_ip() fills it). */
+struct ip_frag {
+	uint32_t	 id;		/* IPv4: 16 bits; IPv6: 32 bits */
+	uint32_t	 offset;	/* in bytes */
+	bool		 more;		/* more fragments follow */
+	uint8_t		 proto;		/* the datagram's upper-layer protocol */
+	struct slice	 data;		/* this fragment's payload */
 };
 
 struct ip_addr {
@@ -43,7 +59,11 @@ struct packet {
 	struct slice	 l3;		/* IP header onwards, clamped to IP length */
 	struct slice	 l4;		/* transport header onwards */
 
+	struct ip_frag	 frag;		/* when decode_ip() said TS_FRAGMENT */
+
 	uint16_t	 sport, dport;
+	uint32_t	 tcp_seq, tcp_ack;
+	uint8_t		 tcp_flags;	/* TH_SYN, TH_ACK, ... as on the wire */
 	struct slice	 payload;	/* transport payload */
 };
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <ldns/ldns.h>
 #include <yaml.h>
@@ -168,9 +169,19 @@ load_qtypes(struct loader *l, yaml_node_t *n, const char *key,
 	}
 	for (size_t i = 0; i < s.n; i++) {
 		unsigned long v;
-		ldns_rr_type t = ldns_get_rr_type_by_name(s.v[i]);
-		if (t == 0 && parse_uint(s.v[i], 65535, &v) == 0 && v > 0)
-			t = (ldns_rr_type)v;
+		ldns_rr_type t = 0;
+		/*
+		 * ldns reads the RFC 3597 form "TYPE65280" with atoi(), with
+		 * no check of syntax or range, so we read the number.
+		 */
+		if (strncasecmp(s.v[i], "TYPE", 4) == 0) {
+			if (parse_uint(s.v[i] + 4, 65535, &v) == 0)
+				t = (ldns_rr_type)v;
+		} else {
+			t = ldns_get_rr_type_by_name(s.v[i]);
+			if (t == 0 && parse_uint(s.v[i], 65535, &v) == 0)
+				t = (ldns_rr_type)v;
+		}
 		if (t == 0) {
 			snprintf(l->err, l->errlen,
 			    "%s:%u:%u: %s: '%s' is not a DNS record type",
@@ -182,6 +193,66 @@ load_qtypes(struct loader *l, yaml_node_t *n, const char *key,
 	}
 	*count = s.n;
 	strlist_free(&s);
+	return 0;
+}
+
+/* A count, or a size with an optional k/m/g suffix (powers of 1024). */
+static int
+load_number(struct loader *l, yaml_node_t *n, const char *key, bool size,
+    unsigned long long min, unsigned long long max, unsigned long long *out)
+{
+	char *end;
+
+	if (want_scalar(l, n, key) != 0)
+		return -1;
+	const char *s = scalar(n);
+	errno = 0;
+	unsigned long long v = (*s >= '0' && *s <= '9') ? strtoull(s, &end, 10) : 0;
+	if (*s < '0' || *s > '9' || errno != 0)
+		return fail(l, n, "%s: '%s' is not a number", key, s);
+	if (size && *end != '\0') {
+		unsigned long long mult = 0;
+		if (strcasecmp(end, "k") == 0 || strcasecmp(end, "kb") == 0)
+			mult = 1ULL << 10;
+		else if (strcasecmp(end, "m") == 0 || strcasecmp(end, "mb") == 0)
+			mult = 1ULL << 20;
+		else if (strcasecmp(end, "g") == 0 || strcasecmp(end, "gb") == 0)
+			mult = 1ULL << 30;
+		if (mult == 0 || v > max / mult)
+			return fail(l, n, "%s: '%s' is not a size (like 64mb)",
+			    key, s);
+		v *= mult;
+	} else if (*end != '\0') {
+		return fail(l, n, "%s: '%s' is not a number", key, s);
+	}
+	if (v < min || v > max)
+		return fail(l, n, "%s: %s is out of range (%llu to %llu)", key,
+		    s, min, max);
+	*out = v;
+	return 0;
+}
+
+static int
+load_u32(struct loader *l, yaml_node_t *n, const char *key,
+    unsigned long long min, unsigned long long max, uint32_t *out)
+{
+	unsigned long long v;
+
+	if (load_number(l, n, key, false, min, max, &v) != 0)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int
+load_size(struct loader *l, yaml_node_t *n, const char *key,
+    unsigned long long min, unsigned long long max, size_t *out)
+{
+	unsigned long long v;
+
+	if (load_number(l, n, key, true, min, max, &v) != 0)
+		return -1;
+	*out = (size_t)v;
 	return 0;
 }
 
@@ -236,6 +307,14 @@ walk_mapping(struct loader *l, yaml_node_t *n, const char *where,
 
 		if (k == NULL || v == NULL || k->type != YAML_SCALAR_NODE)
 			return fail(l, n, "%s: keys must be plain names", where);
+		/* A key given twice would silently drop the first value. */
+		for (yaml_node_pair_t *q = n->data.mapping.pairs.start; q < p; q++) {
+			yaml_node_t *qk = yaml_document_get_node(l->doc, q->key);
+			if (qk != NULL && qk->type == YAML_SCALAR_NODE &&
+			    strcmp(scalar(qk), scalar(k)) == 0)
+				return fail(l, k, "key '%s' given twice in %s",
+				    scalar(k), where);
+		}
 		for (h = keys; h->key != NULL; h++)
 			if (strcmp(h->key, scalar(k)) == 0)
 				break;
@@ -297,6 +376,138 @@ ld_output_stdout(struct loader *l, yaml_node_t *n, struct ts_config *c)
 	return load_bool(l, n, "output.stdout", &c->eve_stdout);
 }
 
+static int
+ld_smtp_ports(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_ports(l, n, "smtp.ports", c->smtp_ports, &c->n_smtp_ports);
+}
+
+static int
+ld_smtp_detect(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_bool(l, n, "smtp.detect-any-port", &c->smtp_detect);
+}
+
+static int
+ld_flow_max_flows(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_u32(l, n, "flow.max-flows", 16, 1U << 26, &c->flow_max_flows);
+}
+
+static int
+ld_flow_max_memory(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_size(l, n, "flow.max-memory", 1ULL << 20, 1ULL << 40,
+	    &c->flow_max_memory);
+}
+
+static int
+ld_timeout_new(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_u32(l, n, "flow.timeouts.new", 1, 86400,
+	    &c->flow_timeout_new);
+}
+
+static int
+ld_timeout_established(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_u32(l, n, "flow.timeouts.established", 1, 86400,
+	    &c->flow_timeout_established);
+}
+
+static int
+ld_timeout_closed(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_u32(l, n, "flow.timeouts.closed", 1, 86400,
+	    &c->flow_timeout_closed);
+}
+
+static const struct key_handler timeout_keys[] = {
+	{ "new", ld_timeout_new },
+	{ "established", ld_timeout_established },
+	{ "closed", ld_timeout_closed },
+	{ NULL, NULL },
+};
+
+static int
+ld_flow_timeouts(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return walk_mapping(l, n, "flow.timeouts", timeout_keys, c);
+}
+
+static int
+ld_stream_max_buffer(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_size(l, n, "stream.max-buffer", 4096, 1ULL << 30,
+	    &c->stream_max_buffer);
+}
+
+static int
+ld_defrag_max_datagrams(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_u32(l, n, "defrag.max-datagrams", 1, 1U << 20,
+	    &c->defrag_max_datagrams);
+}
+
+static int
+ld_defrag_max_memory(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_size(l, n, "defrag.max-memory", 1ULL << 16, 1ULL << 40,
+	    &c->defrag_max_memory);
+}
+
+static int
+ld_defrag_timeout(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_u32(l, n, "defrag.timeout", 1, 3600, &c->defrag_timeout);
+}
+
+static const struct key_handler smtp_keys[] = {
+	{ "ports", ld_smtp_ports },
+	{ "detect-any-port", ld_smtp_detect },
+	{ NULL, NULL },
+};
+static const struct key_handler flow_keys[] = {
+	{ "max-flows", ld_flow_max_flows },
+	{ "max-memory", ld_flow_max_memory },
+	{ "timeouts", ld_flow_timeouts },
+	{ NULL, NULL },
+};
+static const struct key_handler stream_keys[] = {
+	{ "max-buffer", ld_stream_max_buffer },
+	{ NULL, NULL },
+};
+static const struct key_handler defrag_keys[] = {
+	{ "max-datagrams", ld_defrag_max_datagrams },
+	{ "max-memory", ld_defrag_max_memory },
+	{ "timeout", ld_defrag_timeout },
+	{ NULL, NULL },
+};
+
+static int
+ld_smtp(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return walk_mapping(l, n, "smtp", smtp_keys, c);
+}
+
+static int
+ld_flow(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return walk_mapping(l, n, "flow", flow_keys, c);
+}
+
+static int
+ld_stream(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return walk_mapping(l, n, "stream", stream_keys, c);
+}
+
+static int
+ld_defrag(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return walk_mapping(l, n, "defrag", defrag_keys, c);
+}
+
 static const struct key_handler protect_keys[] = {
 	{ "tlds", ld_protect_tlds },
 	{ "domains", ld_protect_domains },
@@ -317,9 +528,16 @@ ld_output_dns(struct loader *l, yaml_node_t *n, struct ts_config *c)
 	return load_bool(l, n, "output.dns", &c->log_dns);
 }
 
+static int
+ld_output_smtp(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_bool(l, n, "output.smtp", &c->log_smtp);
+}
+
 static const struct key_handler output_keys[] = {
 	{ "dir", ld_output_dir },
 	{ "dns", ld_output_dns },
+	{ "smtp", ld_output_smtp },
 	{ "stdout", ld_output_stdout },
 	{ NULL, NULL },
 };
@@ -352,6 +570,10 @@ static const struct key_handler top_keys[] = {
 	{ "protect", ld_protect },
 	{ "allow", ld_allow },
 	{ "dns", ld_dns },
+	{ "smtp", ld_smtp },
+	{ "flow", ld_flow },
+	{ "stream", ld_stream },
+	{ "defrag", ld_defrag },
 	{ "capture", ld_capture },
 	{ "output", ld_output },
 	{ NULL, NULL },
@@ -365,6 +587,20 @@ config_defaults(struct ts_config *cfg)
 	cfg->n_dns_ports = 1;
 	cfg->alert_qtypes[0] = LDNS_RR_TYPE_MX;
 	cfg->n_alert_qtypes = 1;
+	cfg->smtp_ports[0] = 25;
+	cfg->smtp_ports[1] = 587;
+	cfg->smtp_ports[2] = 2525;
+	cfg->n_smtp_ports = 3;
+	cfg->smtp_detect = true;
+	cfg->flow_max_flows = 65536;
+	cfg->flow_max_memory = 64u << 20;
+	cfg->flow_timeout_new = 30;
+	cfg->flow_timeout_established = 600;
+	cfg->flow_timeout_closed = 10;
+	cfg->stream_max_buffer = 256u << 10;
+	cfg->defrag_max_datagrams = 4096;
+	cfg->defrag_max_memory = 16u << 20;
+	cfg->defrag_timeout = 30;
 }
 
 void

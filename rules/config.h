@@ -34,10 +34,25 @@ struct ts_config {
 	uint16_t	 alert_qtypes[CONFIG_MAX_QTYPES]; /* dns.alert-qtypes */
 	size_t		 n_alert_qtypes;
 
+	uint16_t	 smtp_ports[CONFIG_MAX_PORTS];	/* smtp.ports */
+	size_t		 n_smtp_ports;
+	bool		 smtp_detect;		/* smtp.detect-any-port */
+
+	uint32_t	 flow_max_flows;	/* flow.max-flows */
+	size_t		 flow_max_memory;	/* flow.max-memory */
+	uint32_t	 flow_timeout_new;	/* flow.timeouts.new */
+	uint32_t	 flow_timeout_established; /* flow.timeouts.established */
+	uint32_t	 flow_timeout_closed;	/* flow.timeouts.closed */
+	size_t		 stream_max_buffer;	/* stream.max-buffer */
+	uint32_t	 defrag_max_datagrams;	/* defrag.max-datagrams */
+	size_t		 defrag_max_memory;	/* defrag.max-memory */
+	uint32_t	 defrag_timeout;	/* defrag.timeout */
+
 	char		*bpf_filter;		/* capture.filter, or NULL */
 	char		*log_dir;		/* output.dir, or NULL */
 	bool		 eve_stdout;		/* output.stdout */
 	bool		 log_dns;		/* output.dns: every DNS message */
+	bool		 log_smtp;		/* output.smtp: every RCPT TO */
 };
 
 /*
@@ -53,7 +68,10 @@ int config_load(struct ts_config *cfg, const char *path, char *err,
 
 void config_free(struct ts_config *cfg);
 
-/* Resets cfg to the built-in defaults (DNS port 53, alert on MX). */
+/*
+ * Resets cfg to the built-in defaults: DNS on 53, alert on MX, SMTP on 25,
+ * 587 and 2525 (and detected on any port), the flow and fragment caps.
+ */
 void config_defaults(struct ts_config *cfg);
 
 #endif

@@ -38,7 +38,7 @@ check(const struct typo_model *model, const char *name,
 
 int
 dns_rules_eval(const struct typo_model *model, const struct ts_config *cfg,
-    const struct dns_message *msg, struct dns_alert *out,
+    const struct dns_message *msg, struct rule_hit *out,
     struct counters *cnt)
 {
 	for (unsigned i = 0; i < msg->nqueries; i++) {

@@ -10,19 +10,13 @@
 #include "signatures.h"
 #include "typo.h"
 
-struct dns_alert {
-	enum sig_id		sig;
-	struct typo_match	match;
-	char			field[48];	/* e.g. "dns.queries[0].rrname" */
-};
-
 /*
  * Checks, in order, the questions whose type is in cfg's alert-qtypes and
  * then the owner and exchange of each MX answer.  Returns 1 and fills *out
  * for the first typo found (one alert per message), 0 otherwise.
  */
 int dns_rules_eval(const struct typo_model *model, const struct ts_config *cfg,
-    const struct dns_message *msg, struct dns_alert *out,
+    const struct dns_message *msg, struct rule_hit *out,
     struct counters *cnt);
 
 #endif

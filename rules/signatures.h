@@ -10,6 +10,8 @@
 
 #include <stdint.h>
 
+#include "typo.h"
+
 #define SIG_GID		1
 #define SIG_CATEGORY	"Potential Corporate Privacy Violation"
 
@@ -26,7 +28,11 @@
 	X(SIG_DNS_MX_TLD,         1610005, 1, 2,			\
 	    "TYPOSENTRY DNS MX answer names a typo of a protected TLD")	\
 	X(SIG_DNS_MX_DOMAIN,      1610006, 1, 2,			\
-	    "TYPOSENTRY DNS MX answer names a typo of a protected domain")
+	    "TYPOSENTRY DNS MX answer names a typo of a protected domain") \
+	X(SIG_SMTP_RCPT_TLD,      1610101, 1, 1,			\
+	    "TYPOSENTRY SMTP RCPT TO a typo of a protected TLD")	\
+	X(SIG_SMTP_RCPT_DOMAIN,   1610102, 1, 1,			\
+	    "TYPOSENTRY SMTP RCPT TO a typo of a protected domain")
 
 enum sig_id {
 #define TS_SIG_ENUM(e, sid, rev, sev, msg) e,
@@ -43,5 +49,12 @@ struct signature {
 };
 
 extern const struct signature signatures[SIG_COUNT];
+
+/* A rule that fired: which signature, the typo, and where the name was. */
+struct rule_hit {
+	enum sig_id		sig;
+	struct typo_match	match;
+	char			field[48];	/* e.g. "dns.queries[0].rrname" */
+};
 
 #endif

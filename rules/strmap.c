@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include "siphash.h"
+#include "../decoders/siphash.h"
 #include "strmap.h"
 
 struct slot {

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <idn2.h>
 #include <libpsl.h>
 
 #include "edits.h"
@@ -409,12 +410,43 @@ explain(const struct typo_model *m, const struct variant *v,
 	}
 }
 
+/*
+ * A name with bytes beyond ASCII (an SMTPUTF8 recipient, RFC 6531) is
+ * compared in its IDNA form (RFC 5891): U-labels become A-labels, so
+ * "bücher.example" is matched as "xn--bcher-kva.example".
+ */
+static int
+normalise_idn(const char *name, size_t len, char *out, size_t outsize)
+{
+	char in[NAME_MAX_LEN * 4 + 2];
+	char *ascii = NULL;
+	bool plain = true;
+
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)name[i] >= 0x80 || name[i] == '\0')
+			plain = false;
+	if (plain)
+		return name_normalise(name, len, out, outsize);
+	if (len >= sizeof(in) || memchr(name, '\0', len) != NULL)
+		return -1;
+	memcpy(in, name, len);
+	in[len] = '\0';
+	if (idn2_to_ascii_8z(in, &ascii, IDN2_NONTRANSITIONAL |
+	    IDN2_NFC_INPUT) != IDN2_OK) {
+		idn2_free(ascii);
+		return -1;
+	}
+	int n = name_normalise(ascii, strlen(ascii), out, outsize);
+	idn2_free(ascii);
+	return n;
+}
+
 enum typo_result
 typo_match(const struct typo_model *m, const char *name, size_t len,
     struct typo_match *out)
 {
 	size_t starts[NAME_MAX_LABELS + 1], nstarts;
-	int n = name_normalise(name, len, out->observed, sizeof(out->observed));
+	int n = normalise_idn(name, len, out->observed, sizeof(out->observed));
 	uint32_t idx;
 
 	if (n < 0)

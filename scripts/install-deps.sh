@@ -8,11 +8,11 @@ set -eu
 
 # Build: compiler, pkg-config, libpcap, ldns, libyaml, libpsl (the Public
 # Suffix List, used to decide which edited TLDs exist).
-BUILD_PKGS="gcc make pkg-config libpcap-dev libldns-dev libyaml-dev libpsl-dev publicsuffix"
+BUILD_PKGS="gcc make pkg-config libpcap-dev libldns-dev libyaml-dev libpsl-dev publicsuffix libidn2-dev"
 # Tests: the cmocka unit-test framework, tshark as the decoder oracle,
 # python3-jsonschema to validate EVE output against Suricata's schema,
 # dnsmasq + dig/drill + tcpdump to re-record captures.
-TEST_PKGS="libcmocka-dev tshark python3 python3-jsonschema python3-yaml dnsmasq bind9-dnsutils ldnsutils tcpdump iproute2"
+TEST_PKGS="libcmocka-dev tshark python3 python3-jsonschema python3-yaml dnsmasq bind9-dnsutils ldnsutils tcpdump iproute2 postfix swaks libnet-ssleay-perl openssl"
 
 want="$BUILD_PKGS"
 case "${1:-}" in
@@ -37,6 +37,11 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+# postfix is installed for its test tools (smtp-sink, smtp-source, smtpd run
+# from a private configuration); it must not set itself up as this
+# machine's mail system.
+echo "postfix postfix/main_mailer_type select No configuration" |
+    debconf-set-selections 2>/dev/null || true
 apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -84,7 +84,6 @@ capture_file(struct worker *w, const char *path, const char *filter,
 			    "%" PRIu64 ": %s\n", path, res->packets,
 			    pcap_geterr(p));
 	}
-	w->src.pcap_filename = NULL;
 	pcap_close(p);
 	return res->stopped_early ? -1 : 0;
 }

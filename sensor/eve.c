@@ -9,6 +9,8 @@
  * alert.metadata for tools that only index metadata.
  */
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <string.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <time.h>
@@ -47,7 +49,8 @@ meta_one(struct json *j, const char *key, const char *value)
 }
 
 static void
-alert_object(struct json *j, const struct dns_alert *a)
+alert_object(struct json *j, const struct rule_hit *a,
+    const struct smtp_event *smtp)
 {
 	const struct signature *s = &signatures[a->sig];
 	const struct typo_match *m = &a->match;
@@ -84,6 +87,17 @@ alert_object(struct json *j, const struct dns_alert *a)
 	json_string(j, "explanation", m->explanation);
 	json_string(j, "field", a->field);
 	json_close_object(j);
+	if (smtp != NULL) {
+		/* The server's answer to this RCPT TO: was it going to leave? */
+		json_open_object(j, "smtp");
+		json_bool(j, "reply_seen", smtp->reply_code != 0);
+		if (smtp->reply_code != 0) {
+			json_uint(j, "reply_code", smtp->reply_code);
+			json_string(j, "reply_text", smtp->reply_text);
+			json_bool(j, "accepted", smtp->reply_code / 100 == 2);
+		}
+		json_close_object(j);
+	}
 	json_close_object(j);
 
 	json_close_object(j);
@@ -140,57 +154,105 @@ dns_object(struct json *j, const struct dns_message *msg)
 	json_close_object(j);
 }
 
+void
+eve_endpoints_of_packet(struct eve_endpoints *ep, const struct packet *pkt)
+{
+	ep->src = pkt->src;
+	ep->dst = pkt->dst;
+	ep->sport = pkt->sport;
+	ep->dport = pkt->dport;
+	ep->ip_version = pkt->ip_version;
+	ep->ip_proto = pkt->ip_proto;
+	ep->vlan_count = pkt->vlan_count;
+	memcpy(ep->vlan, pkt->vlan, sizeof(ep->vlan));
+}
+
 /* The fields every record starts with, up to app_proto. */
 static void
-header(struct json *j, const struct eve_source *src, const struct packet *pkt,
-    uint64_t flow_id, const char *event_type)
+header(struct json *j, const struct eve_ctx *c, const char *event_type,
+    const char *app_proto)
 {
+	const struct eve_endpoints *ep = c->ep;
 	char ts[48];
 
 	json_reset(j);
-	eve_timestamp(&pkt->ts, ts, sizeof(ts));
+	eve_timestamp(&c->ts, ts, sizeof(ts));
 	json_open_object(j, NULL);
 	json_string(j, "timestamp", ts);
-	json_uint(j, "flow_id", flow_id);
-	if (src->pcap_filename != NULL) {
-		json_uint(j, "pcap_cnt", pkt->pcap_cnt);
-		json_string(j, "pcap_filename", src->pcap_filename);
+	json_uint(j, "flow_id", c->flow_id);
+	if (c->src->pcap_filename != NULL) {
+		json_uint(j, "pcap_cnt", c->pcap_cnt);
+		json_string(j, "pcap_filename", c->src->pcap_filename);
 	}
-	if (src->iface != NULL)
-		json_string(j, "in_iface", src->iface);
+	if (c->src->iface != NULL)
+		json_string(j, "in_iface", c->src->iface);
 	json_string(j, "event_type", event_type);
-	if (pkt->vlan_count > 0) {
+	if (ep->vlan_count > 0) {
 		json_open_array(j, "vlan");
-		for (unsigned i = 0; i < pkt->vlan_count; i++)
-			json_uint(j, NULL, pkt->vlan[i]);
+		for (unsigned i = 0; i < ep->vlan_count; i++)
+			json_uint(j, NULL, ep->vlan[i]);
 		json_close_array(j);
 	}
-	addr_string(j, "src_ip", &pkt->src);
-	json_uint(j, "src_port", pkt->sport);
-	addr_string(j, "dest_ip", &pkt->dst);
-	json_uint(j, "dest_port", pkt->dport);
-	json_uint(j, "ip_v", pkt->ip_version);
-	json_string(j, "proto", "UDP");
-	json_string(j, "app_proto", "dns");
+	addr_string(j, "src_ip", &ep->src);
+	json_uint(j, "src_port", ep->sport);
+	addr_string(j, "dest_ip", &ep->dst);
+	json_uint(j, "dest_port", ep->dport);
+	json_uint(j, "ip_v", ep->ip_version);
+	json_string(j, "proto", ep->ip_proto == IPPROTO_TCP ? "TCP" : "UDP");
+	json_string(j, "app_proto", app_proto);
 }
 
 void
-eve_dns_alert(struct json *j, const struct eve_source *src,
-    const struct packet *pkt, uint64_t flow_id,
-    const struct dns_message *msg, const struct dns_alert *a)
+eve_dns_alert(struct json *j, const struct eve_ctx *c,
+    const struct dns_message *msg, const struct rule_hit *hit)
 {
-	header(j, src, pkt, flow_id, "alert");
-	alert_object(j, a);
+	header(j, c, "alert", "dns");
+	alert_object(j, hit, NULL);
 	dns_object(j, msg);
 	json_close_object(j);
 }
 
 void
-eve_dns_event(struct json *j, const struct eve_source *src,
-    const struct packet *pkt, uint64_t flow_id,
+eve_dns_event(struct json *j, const struct eve_ctx *c,
     const struct dns_message *msg)
 {
-	header(j, src, pkt, flow_id, "dns");
+	header(j, c, "dns", "dns");
 	dns_object(j, msg);
+	json_close_object(j);
+}
+
+static void
+smtp_object(struct json *j, const struct smtp_event *ev)
+{
+	json_open_object(j, "smtp");
+	if (ev->helo[0] != '\0')
+		json_string(j, "helo", ev->helo);
+	if (ev->mail_from[0] != '\0')
+		json_string(j, "mail_from", ev->mail_from);
+	if (ev->nrcpt > 0) {
+		json_open_array(j, "rcpt_to");
+		for (unsigned i = 0; i < ev->nrcpt; i++)
+			json_string(j, NULL, ev->rcpt_to[i]);
+		json_close_array(j);
+	}
+	json_close_object(j);
+}
+
+void
+eve_smtp_alert(struct json *j, const struct eve_ctx *c,
+    const struct smtp_event *ev, const struct rule_hit *hit)
+{
+	header(j, c, "alert", "smtp");
+	alert_object(j, hit, ev);
+	smtp_object(j, ev);
+	json_close_object(j);
+}
+
+void
+eve_smtp_event(struct json *j, const struct eve_ctx *c,
+    const struct smtp_event *ev)
+{
+	header(j, c, "smtp", "smtp");
+	smtp_object(j, ev);
 	json_close_object(j);
 }

@@ -8,7 +8,8 @@
 
 #include "../decoders/dns.h"
 #include "../decoders/packet.h"
-#include "../rules/dns_rules.h"
+#include "../decoders/smtp.h"
+#include "../rules/signatures.h"
 #include "json.h"
 
 /* Where the packet came from: a capture file or an interface. */
@@ -18,18 +19,59 @@ struct eve_source {
 };
 
 /*
- * Writes one "alert" record for a DNS message into j (reset first):
- * timestamp, flow_id, pcap_cnt or in_iface, addresses, the alert with its
- * typo context, and the dns object in Suricata's v3 form.
+ * The addresses a record names, in the direction of the data it is about
+ * (for reassembled TCP that need not be the direction of the packet that
+ * completed it).
  */
-void eve_dns_alert(struct json *j, const struct eve_source *src,
-    const struct packet *pkt, uint64_t flow_id,
-    const struct dns_message *msg, const struct dns_alert *a);
+struct eve_endpoints {
+	struct ip_addr	 src, dst;
+	uint16_t	 sport, dport;
+	uint8_t		 ip_version;
+	uint8_t		 ip_proto;	/* IPPROTO_UDP or IPPROTO_TCP */
+	uint8_t		 vlan_count;
+	uint16_t	 vlan[TS_MAX_VLAN];
+};
 
-/* Writes one "dns" record (every decoded message, when output.dns is on). */
-void eve_dns_event(struct json *j, const struct eve_source *src,
-    const struct packet *pkt, uint64_t flow_id,
+/*
+ * What every record shares: where packets come from, the time and index
+ * of the packet that produced the record (or of the last packet, for a
+ * record made when a flow ends), the endpoints and the flow.
+ */
+struct eve_ctx {
+	const struct eve_source		*src;
+	struct timeval			 ts;
+	uint64_t			 pcap_cnt;
+	const struct eve_endpoints	*ep;
+	uint64_t			 flow_id;
+};
+
+void eve_endpoints_of_packet(struct eve_endpoints *ep, const struct packet *pkt);
+
+/*
+ * One "alert" record for a DNS message: the envelope, the alert with its
+ * typo context, and the dns object in Suricata's v3 form.  j is reset.
+ */
+void eve_dns_alert(struct json *j, const struct eve_ctx *c,
+    const struct dns_message *msg, const struct rule_hit *hit);
+
+/* One "dns" record (every decoded message, when output.dns is on). */
+void eve_dns_event(struct json *j, const struct eve_ctx *c,
     const struct dns_message *msg);
+
+/*
+ * One "alert" record for an SMTP recipient: the smtp object (helo,
+ * mail_from, rcpt_to, raw) and, in alert.context.smtp, the server's reply
+ * to that RCPT TO.
+ */
+void eve_smtp_alert(struct json *j, const struct eve_ctx *c,
+    const struct smtp_event *ev, const struct rule_hit *hit);
+
+/*
+ * One "smtp" record per RCPT TO (when output.smtp is on): the smtp object
+ * of the transaction up to that recipient, the last one being it.
+ */
+void eve_smtp_event(struct json *j, const struct eve_ctx *c,
+    const struct smtp_event *ev);
 
 /* "2026-11-23T02:45:57.123456+0000" into buf (at least 40 bytes). */
 void eve_timestamp(const struct timeval *tv, char *buf, size_t len);

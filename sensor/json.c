@@ -12,7 +12,8 @@ int
 json_init(struct json *j, size_t cap)
 {
 	memset(j, 0, sizeof(*j));
-	if ((j->buf = malloc(cap)) == NULL)
+	/* At least the terminating NUL must fit: we write it below. */
+	if (cap == 0 || (j->buf = malloc(cap)) == NULL)
 		return -1;
 	j->cap = cap;
 	j->buf[0] = '\0';

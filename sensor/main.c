@@ -288,6 +288,8 @@ main(int argc, char **argv)
 				unreadable = true;
 		}
 	}
+	/* End of input: flows still open give up what they hold. */
+	worker_flush(&w);
 	if (!o.quiet)
 		print_summary(&w, o.ninputs, failed);
 

@@ -1,39 +1,45 @@
 /*
  * worker.c — the per-packet pipeline.
+ *
+ * UDP on a DNS port is decoded statelessly, message by message.  TCP goes
+ * through the flow table and, for flows whose application we follow (DNS
+ * on a DNS port, SMTP on an SMTP port or recognised by its first bytes),
+ * through per-direction reassembly into the parsers.  Other TCP flows are
+ * tracked (so their state and memory are bounded) but never reassembled.
  */
 #include <netinet/in.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../decoders/decode.h"
+#include "../decoders/flow_id.h"
+#include "../decoders/dns_tcp.h"
+#include "../decoders/smtp.h"
 #include "../rules/dns_rules.h"
-#include "flow_id.h"
+#include "../rules/smtp_rules.h"
 #include "worker.h"
 
 /* Largest EVE record: 4 queries and 16 answers of 1 KiB names fit. */
 #define EVE_RECORD_MAX	(64 * 1024)
 
-int
-worker_init(struct worker *w, const struct ts_config *cfg,
-    const struct typo_model *model, struct output *out)
-{
-	memset(w, 0, sizeof(*w));
-	w->cfg = cfg;
-	w->model = model;
-	w->out = out;
-	return json_init(&w->json, EVE_RECORD_MAX);
-}
+/* What a TCP flow's application state holds. */
+struct tcp_app {
+	struct smtp_session	*smtp;		/* APP_SMTP */
+	struct dns_tcp		 dns[2];	/* APP_DNS, by direction */
+};
 
-void
-worker_free(struct worker *w)
-{
-	json_free(&w->json);
-}
+/* The context of one delivery from the stream engine. */
+struct delivery {
+	struct worker		*w;
+	struct flow		*f;
+	enum flow_dir		 dir;
+};
 
 static bool
-is_dns_port(const struct ts_config *cfg, uint16_t port)
+port_in(const uint16_t *ports, size_t n, uint16_t port)
 {
-	for (size_t i = 0; i < cfg->n_dns_ports; i++)
-		if (cfg->dns_ports[i] == port)
+	for (size_t i = 0; i < n; i++)
+		if (ports[i] == port)
 			return true;
 	return false;
 }
@@ -46,21 +52,307 @@ emit(struct worker *w)
 		w->cnt.output_errors++;
 }
 
+/* The endpoints of data flowing in direction dir of f. */
 static void
-dns_message(struct worker *w, const struct packet *pkt)
+flow_endpoints(const struct flow *f, enum flow_dir dir,
+    struct eve_endpoints *ep)
 {
-	if (dns_decode(pkt->payload, &w->dns, &w->cnt) != TS_OK)
+	memset(ep, 0, sizeof(*ep));
+	ep->src.family = ep->dst.family = f->key.family;
+	ep->ip_version = f->key.family == AF_INET ? 4 : 6;
+	ep->ip_proto = IPPROTO_TCP;
+	ep->vlan_count = f->key.vlan_count;
+	memcpy(ep->vlan, f->key.vlan, sizeof(ep->vlan));
+	if (dir == FLOW_TO_SERVER) {
+		memcpy(ep->src.bytes, f->key.client, sizeof(ep->src.bytes));
+		memcpy(ep->dst.bytes, f->key.server, sizeof(ep->dst.bytes));
+		ep->sport = f->key.cport;
+		ep->dport = f->key.sport;
+	} else {
+		memcpy(ep->src.bytes, f->key.server, sizeof(ep->src.bytes));
+		memcpy(ep->dst.bytes, f->key.client, sizeof(ep->dst.bytes));
+		ep->sport = f->key.sport;
+		ep->dport = f->key.cport;
+	}
+}
+
+/* A decoded DNS message, over UDP or TCP: log it, check it, alert. */
+static void
+dns_message(struct worker *w, struct slice msg,
+    const struct eve_endpoints *ep, uint64_t flow_id)
+{
+	struct eve_ctx c = { &w->src, w->now, w->now_cnt, ep, flow_id };
+
+	if (dns_decode(msg, &w->dns, &w->cnt) != TS_OK)
 		return;
 	if (w->cfg->log_dns) {
-		eve_dns_event(&w->json, &w->src, pkt, flow_id_of(pkt), &w->dns);
+		eve_dns_event(&w->json, &c, &w->dns);
 		emit(w);
 	}
-	if (dns_rules_eval(w->model, w->cfg, &w->dns, &w->alert, &w->cnt) == 0)
+	if (dns_rules_eval(w->model, w->cfg, &w->dns, &w->hit, &w->cnt) == 0)
 		return;
 	w->cnt.alerts++;
-	eve_dns_alert(&w->json, &w->src, pkt, flow_id_of(pkt), &w->dns,
-	    &w->alert);
+	eve_dns_alert(&w->json, &c, &w->dns, &w->hit);
 	emit(w);
+}
+
+/* dns_tcp callback: one whole message of the flow. */
+static void
+dns_tcp_message(void *ctx, struct slice msg)
+{
+	struct delivery *d = ctx;
+	struct eve_endpoints ep;
+
+	flow_endpoints(d->f, d->dir, &ep);
+	dns_message(d->w, msg, &ep, d->f->id);
+}
+
+/* smtp callback: a RCPT TO, resolved with its reply (or without). */
+static void
+smtp_event(void *ctx, const struct smtp_event *ev)
+{
+	struct delivery *d = ctx;
+	struct worker *w = d->w;
+	struct eve_endpoints ep;
+
+	/* The recipient travels from client to server. */
+	flow_endpoints(d->f, FLOW_TO_SERVER, &ep);
+	struct eve_ctx c = { &w->src, w->now, w->now_cnt, &ep, d->f->id };
+	if (w->cfg->log_smtp) {
+		eve_smtp_event(&w->json, &c, ev);
+		emit(w);
+	}
+	if (smtp_rules_eval(w->model, ev, &w->hit, &w->cnt) == 0)
+		return;
+	w->cnt.alerts++;
+	eve_smtp_alert(&w->json, &c, ev, &w->hit);
+	emit(w);
+}
+
+static void
+app_release(struct worker *w, struct flow *f)
+{
+	struct tcp_app *a = f->app_state;
+
+	if (a == NULL)
+		return;
+	if (a->smtp != NULL) {
+		struct delivery d = { w, f, FLOW_TO_SERVER };
+		smtp_close(a->smtp, smtp_event, &d);
+		smtp_session_free(a->smtp);
+	}
+	dns_tcp_free(&a->dns[0]);
+	dns_tcp_free(&a->dns[1]);
+	free(a);
+	f->app_state = NULL;
+	w->flows.mem_used -= f->app_mem;
+	f->app_mem = 0;
+}
+
+/* Sets up the parser state of a flow whose application is now known. */
+static void
+app_start(struct worker *w, struct flow *f, enum flow_app app)
+{
+	struct tcp_app *a;
+	size_t need = sizeof(*a);
+
+	f->app = APP_NONE;
+	if (!flow_table_reserve(&w->flows, need, f) ||
+	    (a = calloc(1, sizeof(*a))) == NULL) {
+		w->cnt.tcp_memory_capped++;
+		return;
+	}
+	if (app == APP_SMTP) {
+		if ((a->smtp = smtp_session_new()) == NULL) {
+			free(a);
+			w->cnt.tcp_memory_capped++;
+			return;
+		}
+		need += smtp_memory(a->smtp);
+		w->cnt.smtp_sessions++;
+	}
+	f->app_state = a;
+	f->app_mem = need;
+	w->flows.mem_used += need;
+	f->app = (uint8_t)app;
+}
+
+/* Decides what a flow carries, from its ports or its first bytes. */
+static void
+app_detect(struct worker *w, struct flow *f, enum flow_dir dir,
+    const uint8_t *data, size_t len)
+{
+	const struct ts_config *cfg = w->cfg;
+
+	if (port_in(cfg->dns_ports, cfg->n_dns_ports, f->key.sport))
+		app_start(w, f, APP_DNS);
+	else if (port_in(cfg->smtp_ports, cfg->n_smtp_ports, f->key.sport))
+		app_start(w, f, APP_SMTP);
+	else if (cfg->smtp_detect && data != NULL &&
+	    smtp_detect(dir == FLOW_TO_SERVER ? SMTP_FROM_CLIENT :
+	    SMTP_FROM_SERVER, data, len))
+		app_start(w, f, APP_SMTP);
+	else if (data != NULL)
+		f->app = APP_NONE;
+}
+
+/* tcp_stream callback: in-order bytes (or a gap) of one direction. */
+static void
+deliver(void *ctx, const uint8_t *data, size_t len)
+{
+	struct delivery *d = ctx;
+	struct worker *w = d->w;
+	struct flow *f = d->f;
+
+	if (f->app == APP_UNKNOWN)
+		app_detect(w, f, d->dir, data, len);
+	struct tcp_app *a = f->app_state;
+	if (a == NULL)
+		return;
+
+	if (f->app == APP_DNS) {
+		if (data == NULL)
+			dns_tcp_gap(&a->dns[d->dir]);
+		else
+			dns_tcp_feed(&a->dns[d->dir], data, len,
+			    dns_tcp_message, d, &w->cnt);
+		return;
+	}
+	if (f->app == APP_SMTP && a->smtp != NULL) {
+		enum smtp_dir sd = d->dir == FLOW_TO_SERVER ?
+		    SMTP_FROM_CLIENT : SMTP_FROM_SERVER;
+		if (data == NULL)
+			smtp_gap(a->smtp, sd, len, smtp_event, d, &w->cnt);
+		else
+			smtp_feed(a->smtp, sd, data, len, smtp_event, d,
+			    &w->cnt);
+	}
+}
+
+static struct tcp_env
+stream_env(struct worker *w, struct delivery *d)
+{
+	struct tcp_env env = {
+		.deliver = deliver,
+		.ctx = d,
+		.max_buffer = w->cfg->stream_max_buffer,
+		.mem_used = &w->flows.mem_used,
+		.mem_max = w->cfg->flow_max_memory,
+		.cnt = &w->cnt,
+	};
+	return env;
+}
+
+/* The flow table's release callback: finish the streams and the parser. */
+static void
+flow_release(void *ctx, struct flow *f)
+{
+	struct worker *w = ctx;
+
+	for (int dir = 0; dir < 2; dir++) {
+		struct delivery d = { w, f, (enum flow_dir)dir };
+		struct tcp_env env = stream_env(w, &d);
+		if (f->app != APP_NONE)
+			tcp_stream_flush(&f->stream[dir], &env);
+		tcp_stream_free(&f->stream[dir], &env);
+	}
+	app_release(w, f);
+}
+
+static void
+tcp_packet(struct worker *w, const struct packet *pkt)
+{
+	enum flow_dir dir;
+	struct flow *f = flow_get(&w->flows, pkt, &dir);
+
+	if (f == NULL)
+		return;
+	if (f->app == APP_UNKNOWN &&
+	    (port_in(w->cfg->dns_ports, w->cfg->n_dns_ports, f->key.sport) ||
+	    port_in(w->cfg->smtp_ports, w->cfg->n_smtp_ports, f->key.sport)))
+		app_detect(w, f, dir, NULL, 0);
+
+	if (f->app != APP_NONE) {
+		/* The peer's ACK tells which of our bytes it has. */
+		if (pkt->tcp_flags & TCP_ACK) {
+			struct delivery od = { w, f, (enum flow_dir)!dir };
+			struct tcp_env oenv = stream_env(w, &od);
+			tcp_stream_ack(&f->stream[!dir], pkt->tcp_ack, &oenv);
+		}
+		struct delivery d = { w, f, dir };
+		struct tcp_env env = stream_env(w, &d);
+		if (f->app != APP_NONE)
+			tcp_stream_segment(&f->stream[dir], pkt->tcp_seq,
+			    pkt->tcp_flags, pkt->payload.p, pkt->payload.len,
+			    &env);
+	}
+	/* SMTP after STARTTLS: nothing more to read on this flow. */
+	if (f->app == APP_SMTP && f->app_state != NULL) {
+		struct tcp_app *a = f->app_state;
+		if (a->smtp != NULL && smtp_done(a->smtp)) {
+			flow_release(w, f);
+			f->app = APP_NONE;
+		}
+	}
+	flow_update_state(&w->flows, f, dir, pkt->tcp_flags);
+	if (pkt->tcp_flags & TCP_RST) {
+		/* Reset: finish now rather than at the closed timeout. */
+		flow_release(w, f);
+		f->app = APP_NONE;
+	}
+}
+
+int
+worker_init(struct worker *w, const struct ts_config *cfg,
+    const struct typo_model *model, struct output *out)
+{
+	struct flow_limits fl = {
+		.max_flows = cfg->flow_max_flows,
+		.max_memory = cfg->flow_max_memory,
+		.timeout_new = cfg->flow_timeout_new,
+		.timeout_established = cfg->flow_timeout_established,
+		.timeout_closed = cfg->flow_timeout_closed,
+	};
+	struct defrag_limits dl = {
+		.max_datagrams = cfg->defrag_max_datagrams,
+		.max_memory = cfg->defrag_max_memory,
+		.timeout = cfg->defrag_timeout,
+	};
+
+	memset(w, 0, sizeof(*w));
+	w->cfg = cfg;
+	w->model = model;
+	w->out = out;
+	if (json_init(&w->json, EVE_RECORD_MAX) != 0)
+		return -1;
+	if (flow_table_init(&w->flows, &fl, flow_release, w, &w->cnt) != 0) {
+		json_free(&w->json);
+		return -1;
+	}
+	if (defrag_init(&w->defrag, &dl, &w->cnt) != 0) {
+		flow_table_free(&w->flows);
+		json_free(&w->json);
+		return -1;
+	}
+	return 0;
+}
+
+void
+worker_flush(struct worker *w)
+{
+	struct flow_limits lim = w->flows.lim;
+
+	/* Free every flow: each release delivers what it still holds. */
+	flow_table_free(&w->flows);
+	flow_table_init(&w->flows, &lim, flow_release, w, &w->cnt);
+}
+
+void
+worker_free(struct worker *w)
+{
+	flow_table_free(&w->flows);
+	defrag_free(&w->defrag);
+	json_free(&w->json);
 }
 
 void
@@ -68,6 +360,7 @@ worker_packet(struct worker *w, int dlt, const struct pcap_pkthdr *h,
     const uint8_t *data, uint64_t pcap_cnt)
 {
 	struct packet pkt;
+	enum ts_status st;
 
 	w->cnt.packets++;
 	w->cnt.bytes += h->caplen;
@@ -75,9 +368,29 @@ worker_packet(struct worker *w, int dlt, const struct pcap_pkthdr *h,
 	pkt.ts = h->ts;
 	pkt.pcap_cnt = pcap_cnt;
 	pkt.datalink = dlt;
-	if (decode_packet(&pkt, data, h->caplen, &w->cnt) != TS_OK)
+	w->now = h->ts;
+	w->now_cnt = pcap_cnt;
+
+	flow_table_expire(&w->flows, &pkt.ts);
+	defrag_expire(&w->defrag, &pkt.ts);
+
+	st = decode_packet(&pkt, data, h->caplen, &w->cnt);
+	if (st == TS_FRAGMENT) {
+		if (defrag_add(&w->defrag, &pkt) != TS_OK)
+			return;
+		st = decode_transport(&pkt, &w->cnt);
+	}
+	if (st != TS_OK)
 		return;
-	if (pkt.ip_proto == IPPROTO_UDP &&
-	    (is_dns_port(w->cfg, pkt.dport) || is_dns_port(w->cfg, pkt.sport)))
-		dns_message(w, &pkt);
+
+	if (pkt.ip_proto == IPPROTO_UDP) {
+		if (port_in(w->cfg->dns_ports, w->cfg->n_dns_ports, pkt.dport) ||
+		    port_in(w->cfg->dns_ports, w->cfg->n_dns_ports, pkt.sport)) {
+			struct eve_endpoints ep;
+			eve_endpoints_of_packet(&ep, &pkt);
+			dns_message(w, pkt.payload, &ep, flow_id_of(&pkt));
+		}
+	} else if (pkt.ip_proto == IPPROTO_TCP) {
+		tcp_packet(w, &pkt);
+	}
 }

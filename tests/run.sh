@@ -41,9 +41,13 @@ for case in tests/e2e/*/; do
 	done
 done
 
-# The decoder against tshark, on our captures and on the public ones.
+# The decoders against tshark, on our captures and on the public ones.
+# Not on the cut and corrupt captures, nor on smtp-starttls (everything
+# after STARTTLS is encrypted: tshark and we both see no recipient) and
+# smtp-small-mtu (tshark 4.0 does not decode commands split mid-line; its
+# e2e case checks the recipients instead).
 for f in pcaps/*.pcap pcaps/*.pcapng; do
-	case $f in *truncated*|*corrupt*) continue ;; esac
+	case $f in *truncated*|*corrupt*|*starttls*|*small-mtu*) continue ;; esac
 	if $PY tests/oracle_tshark.py "$BIN" "$f" exact; then ok
 	else ko "tshark oracle on $f"; fi
 done

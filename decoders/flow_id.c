@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include "../rules/siphash.h"
+#include "siphash.h"
 #include "flow_id.h"
 
 static const uint8_t flow_id_key[16] = "typosentry-flow";

@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#include "../decoders/packet.h"
+#include "packet.h"
 
 /*
  * The same value for both directions of a 5-tuple (plus VLAN ids), so a

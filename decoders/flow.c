@@ -1,0 +1,314 @@
+/*
+ * flow.c — the flow table.
+ *
+ * Chained hash table keyed by SipHash under a random key (so nobody can
+ * aim packets at one bucket), plus one list per state ordered by last
+ * activity: expiry walks each list from its idle end, and eviction takes
+ * the idlest flow of the cheapest state first (closed, then new, then
+ * established).  Everything is O(1) per packet.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+
+#include "flow.h"
+#include "flow_id.h"
+#include "siphash.h"
+
+static size_t
+addr_len(uint8_t family)
+{
+	return family == AF_INET ? 4 : 16;
+}
+
+static void
+list_unlink(struct flow_table *t, struct flow *f)
+{
+	if (f->older != NULL)
+		f->older->newer = f->newer;
+	else
+		t->oldest[f->state] = f->newer;
+	if (f->newer != NULL)
+		f->newer->older = f->older;
+	else
+		t->newest[f->state] = f->older;
+	f->older = f->newer = NULL;
+}
+
+static void
+list_append(struct flow_table *t, struct flow *f)
+{
+	f->newer = NULL;
+	f->older = t->newest[f->state];
+	if (f->older != NULL)
+		f->older->newer = f;
+	else
+		t->oldest[f->state] = f;
+	t->newest[f->state] = f;
+}
+
+/* Direction-independent hash of the packet's flow key. */
+static uint64_t
+key_hash(const struct flow_table *t, const struct packet *pkt)
+{
+	uint8_t buf[2 * 18 + 2 * TS_MAX_VLAN + 1];
+	size_t alen = addr_len(pkt->src.family), o = 0;
+	const uint8_t *a = pkt->src.bytes, *b = pkt->dst.bytes;
+	uint16_t pa = pkt->sport, pb = pkt->dport;
+	int c = memcmp(a, b, alen);
+
+	if (c > 0 || (c == 0 && pa > pb)) {
+		const uint8_t *tmp = a;
+		a = b;
+		b = tmp;
+		uint16_t tp = pa;
+		pa = pb;
+		pb = tp;
+	}
+	buf[o++] = pkt->src.family;
+	memcpy(buf + o, a, alen);
+	o += alen;
+	buf[o++] = (uint8_t)(pa >> 8);
+	buf[o++] = (uint8_t)pa;
+	memcpy(buf + o, b, alen);
+	o += alen;
+	buf[o++] = (uint8_t)(pb >> 8);
+	buf[o++] = (uint8_t)pb;
+	for (unsigned i = 0; i < pkt->vlan_count; i++) {
+		buf[o++] = (uint8_t)(pkt->vlan[i] >> 8);
+		buf[o++] = (uint8_t)pkt->vlan[i];
+	}
+	return siphash24(buf, o, t->seed);
+}
+
+/* Does f carry pkt, and which way? */
+static bool
+key_match(const struct flow *f, const struct packet *pkt, enum flow_dir *dir)
+{
+	const struct flow_key *k = &f->key;
+	size_t alen = addr_len(k->family);
+
+	if (k->family != pkt->src.family || k->vlan_count != pkt->vlan_count ||
+	    memcmp(k->vlan, pkt->vlan, sizeof(k->vlan[0]) * k->vlan_count) != 0)
+		return false;
+	if (pkt->sport == k->cport && pkt->dport == k->sport &&
+	    memcmp(pkt->src.bytes, k->client, alen) == 0 &&
+	    memcmp(pkt->dst.bytes, k->server, alen) == 0) {
+		*dir = FLOW_TO_SERVER;
+		return true;
+	}
+	if (pkt->sport == k->sport && pkt->dport == k->cport &&
+	    memcmp(pkt->src.bytes, k->server, alen) == 0 &&
+	    memcmp(pkt->dst.bytes, k->client, alen) == 0) {
+		*dir = FLOW_TO_CLIENT;
+		return true;
+	}
+	return false;
+}
+
+int
+flow_table_init(struct flow_table *t, const struct flow_limits *lim,
+    flow_release_fn release, void *ctx, struct counters *cnt)
+{
+	size_t n = 1024;
+
+	memset(t, 0, sizeof(*t));
+	t->lim = *lim;
+	while (n < lim->max_flows && n < ((size_t)1 << 24))
+		n <<= 1;
+	if ((t->buckets = calloc(n, sizeof(*t->buckets))) == NULL)
+		return -1;
+	t->nbuckets = n;
+	t->mem_used = n * sizeof(*t->buckets);
+	t->release = release;
+	t->release_ctx = ctx;
+	t->cnt = cnt;
+	for (size_t got = 0; got < sizeof(t->seed); ) {
+		ssize_t r = getrandom(t->seed + got, sizeof(t->seed) - got, 0);
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	return 0;
+}
+
+void
+flow_remove(struct flow_table *t, struct flow *f)
+{
+	struct flow **pp = &t->buckets[f->hash & (t->nbuckets - 1)];
+
+	t->release(t->release_ctx, f);	/* frees app state and streams */
+	while (*pp != f)
+		pp = &(*pp)->hnext;
+	*pp = f->hnext;
+	list_unlink(t, f);
+	t->mem_used -= sizeof(*f);
+	t->count--;
+	free(f);
+}
+
+void
+flow_table_free(struct flow_table *t)
+{
+	for (int s = 0; s < FLOW_NSTATES; s++)
+		while (t->oldest[s] != NULL)
+			flow_remove(t, t->oldest[s]);
+	free(t->buckets);
+	t->buckets = NULL;
+}
+
+/* The idlest flow other than keep, cheapest state first. */
+static struct flow *
+victim(struct flow_table *t, const struct flow *keep)
+{
+	static const uint8_t order[] = { FLOW_CLOSED, FLOW_NEW,
+	    FLOW_ESTABLISHED };
+
+	for (size_t i = 0; i < sizeof(order); i++) {
+		struct flow *f = t->oldest[order[i]];
+		if (f == keep)
+			f = f->newer;
+		if (f != NULL)
+			return f;
+	}
+	return NULL;
+}
+
+bool
+flow_table_reserve(struct flow_table *t, size_t need, struct flow *keep)
+{
+	while (t->mem_used + need > t->lim.max_memory) {
+		struct flow *f = victim(t, keep);
+		if (f == NULL)
+			return false;
+		t->cnt->flows_evicted++;
+		flow_remove(t, f);
+	}
+	return true;
+}
+
+struct flow *
+flow_get(struct flow_table *t, const struct packet *pkt, enum flow_dir *dir)
+{
+	uint64_t h = key_hash(t, pkt);
+	struct flow *f;
+
+	for (f = t->buckets[h & (t->nbuckets - 1)]; f != NULL; f = f->hnext) {
+		if (f->hash == h && key_match(f, pkt, dir)) {
+			f->last_seen = pkt->ts;
+			list_unlink(t, f);
+			list_append(t, f);
+			return f;
+		}
+	}
+
+	/* A new flow: make room first. */
+	while (t->count >= t->lim.max_flows) {
+		struct flow *v = victim(t, NULL);
+		if (v == NULL)
+			break;
+		t->cnt->flows_evicted++;
+		flow_remove(t, v);
+	}
+	if (t->count >= t->lim.max_flows ||
+	    !flow_table_reserve(t, sizeof(*f), NULL) ||
+	    (f = calloc(1, sizeof(*f))) == NULL) {
+		t->cnt->flows_refused++;
+		return NULL;
+	}
+
+	/*
+	 * Who is the client?  The sender of a SYN; the receiver of a
+	 * SYN-ACK; otherwise (picked up mid-stream) the side with the higher
+	 * port, servers usually having the lower, well-known one.
+	 */
+	bool sender_is_client;
+	uint8_t fl = pkt->tcp_flags & (TCP_SYN | TCP_ACK);
+	if (fl == TCP_SYN)
+		sender_is_client = true;
+	else if (fl == (TCP_SYN | TCP_ACK))
+		sender_is_client = false;
+	else
+		sender_is_client = pkt->sport >= pkt->dport;
+
+	size_t alen = addr_len(pkt->src.family);
+	f->key.family = pkt->src.family;
+	f->key.vlan_count = pkt->vlan_count;
+	memcpy(f->key.vlan, pkt->vlan, sizeof(f->key.vlan));
+	if (sender_is_client) {
+		memcpy(f->key.client, pkt->src.bytes, alen);
+		memcpy(f->key.server, pkt->dst.bytes, alen);
+		f->key.cport = pkt->sport;
+		f->key.sport = pkt->dport;
+		*dir = FLOW_TO_SERVER;
+	} else {
+		memcpy(f->key.client, pkt->dst.bytes, alen);
+		memcpy(f->key.server, pkt->src.bytes, alen);
+		f->key.cport = pkt->dport;
+		f->key.sport = pkt->sport;
+		*dir = FLOW_TO_CLIENT;
+	}
+	f->id = flow_id_of(pkt);
+	f->hash = h;
+	f->first_seen = f->last_seen = pkt->ts;
+	f->state = FLOW_NEW;
+	f->app = APP_UNKNOWN;
+	f->hnext = t->buckets[h & (t->nbuckets - 1)];
+	t->buckets[h & (t->nbuckets - 1)] = f;
+	list_append(t, f);
+	t->count++;
+	t->mem_used += sizeof(*f);
+	t->cnt->flows_created++;
+	return f;
+}
+
+static void
+set_state(struct flow_table *t, struct flow *f, enum flow_state st)
+{
+	if (f->state == st)
+		return;
+	list_unlink(t, f);
+	f->state = (uint8_t)st;
+	list_append(t, f);
+}
+
+void
+flow_update_state(struct flow_table *t, struct flow *f, enum flow_dir dir,
+    uint8_t tcp_flags)
+{
+	if (tcp_flags & TCP_RST) {
+		t->cnt->tcp_rst++;
+		set_state(t, f, FLOW_CLOSED);
+		return;
+	}
+	if (tcp_flags & TCP_FIN)
+		f->fin[dir] = true;
+	if (f->fin[0] && f->fin[1])
+		set_state(t, f, FLOW_CLOSED);
+	else if (f->state == FLOW_NEW && !(tcp_flags & TCP_SYN))
+		set_state(t, f, FLOW_ESTABLISHED);
+}
+
+void
+flow_table_expire(struct flow_table *t, const struct timeval *now)
+{
+	const uint32_t timeout[FLOW_NSTATES] = {
+		[FLOW_NEW] = t->lim.timeout_new,
+		[FLOW_ESTABLISHED] = t->lim.timeout_established,
+		[FLOW_CLOSED] = t->lim.timeout_closed,
+	};
+
+	/* Once per second of packet time is enough. */
+	if (now->tv_sec == t->last_expiry)
+		return;
+	t->last_expiry = now->tv_sec;
+	for (int s = 0; s < FLOW_NSTATES; s++) {
+		struct flow *f;
+		while ((f = t->oldest[s]) != NULL &&
+		    now->tv_sec - f->last_seen.tv_sec > (time_t)timeout[s]) {
+			t->cnt->flows_expired++;
+			flow_remove(t, f);
+		}
+	}
+}
