@@ -16,6 +16,9 @@
 #include "flow_id.h"
 #include "siphash.h"
 
+/* What a flow costs: the struct and the allocator's own header. */
+#define FLOW_COST	(sizeof(struct flow) + 2 * sizeof(size_t))
+
 static size_t
 addr_len(uint8_t family)
 {
@@ -115,7 +118,12 @@ flow_table_init(struct flow_table *t, const struct flow_limits *lim,
 
 	memset(t, 0, sizeof(*t));
 	t->lim = *lim;
-	while (n < lim->max_flows && n < ((size_t)1 << 24))
+	/*
+	 * One bucket per flow allowed, but the buckets may take at most an
+	 * eighth of the memory cap: the flows themselves need the rest.
+	 */
+	while (n < lim->max_flows && n < ((size_t)1 << 24) &&
+	    (n << 1) * sizeof(*t->buckets) <= lim->max_memory / 8)
 		n <<= 1;
 	if ((t->buckets = calloc(n, sizeof(*t->buckets))) == NULL)
 		return -1;
@@ -143,7 +151,7 @@ flow_remove(struct flow_table *t, struct flow *f)
 		pp = &(*pp)->hnext;
 	*pp = f->hnext;
 	list_unlink(t, f);
-	t->mem_used -= sizeof(*f);
+	t->mem_used -= FLOW_COST;
 	t->count--;
 	free(f);
 }
@@ -167,7 +175,7 @@ victim(struct flow_table *t, const struct flow *keep)
 
 	for (size_t i = 0; i < sizeof(order); i++) {
 		struct flow *f = t->oldest[order[i]];
-		if (f == keep)
+		if (f != NULL && f == keep)
 			f = f->newer;
 		if (f != NULL)
 			return f;
@@ -212,7 +220,7 @@ flow_get(struct flow_table *t, const struct packet *pkt, enum flow_dir *dir)
 		flow_remove(t, v);
 	}
 	if (t->count >= t->lim.max_flows ||
-	    !flow_table_reserve(t, sizeof(*f), NULL) ||
+	    !flow_table_reserve(t, FLOW_COST, NULL) ||
 	    (f = calloc(1, sizeof(*f))) == NULL) {
 		t->cnt->flows_refused++;
 		return NULL;
@@ -258,7 +266,7 @@ flow_get(struct flow_table *t, const struct packet *pkt, enum flow_dir *dir)
 	t->buckets[h & (t->nbuckets - 1)] = f;
 	list_append(t, f);
 	t->count++;
-	t->mem_used += sizeof(*f);
+	t->mem_used += FLOW_COST;
 	t->cnt->flows_created++;
 	return f;
 }

@@ -19,8 +19,8 @@ struct tcp_segment {
 	uint8_t			 data[];
 };
 
-/* Holding costs the payload plus the list node. */
-#define SEG_COST(len)	(sizeof(struct tcp_segment) + (len))
+/* Holding costs the payload, the list node and the allocator's header. */
+#define SEG_COST(len)	(sizeof(struct tcp_segment) + (len) + 2 * sizeof(size_t))
 
 static void
 seg_free(struct tcp_stream *s, struct tcp_segment *g, const struct tcp_env *env)
@@ -99,7 +99,7 @@ hold(struct tcp_stream *s, uint32_t seq, const uint8_t *data, size_t len,
 			env->cnt->tcp_memory_capped++;
 			return;
 		}
-		struct tcp_segment *g = malloc(SEG_COST(plen));
+		struct tcp_segment *g = malloc(sizeof(*g) + plen);
 		if (g == NULL) {
 			env->cnt->tcp_memory_capped++;
 			return;

@@ -12,7 +12,7 @@ BUILD_PKGS="gcc make pkg-config libpcap-dev libldns-dev libyaml-dev libpsl-dev p
 # Tests: the cmocka unit-test framework, tshark as the decoder oracle,
 # python3-jsonschema to validate EVE output against Suricata's schema,
 # dnsmasq + dig/drill + tcpdump to re-record captures.
-TEST_PKGS="libcmocka-dev tshark python3 python3-jsonschema python3-yaml dnsmasq bind9-dnsutils ldnsutils tcpdump iproute2 postfix swaks libnet-ssleay-perl openssl"
+TEST_PKGS="libcmocka-dev tshark python3 python3-jsonschema python3-yaml dnsmasq bind9-dnsutils ldnsutils tcpdump iproute2 postfix swaks libnet-ssleay-perl openssl time"
 
 want="$BUILD_PKGS"
 case "${1:-}" in

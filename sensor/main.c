@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <ldns/ldns.h>
 #include <pcap/pcap.h>
@@ -199,8 +200,13 @@ print_summary(const struct worker *w, size_t files, size_t failed)
 #undef TS_COUNTER_ROW
 	};
 
+	struct rusage ru;
+
 	fprintf(stderr, "typosentry: %zu file(s) read, %zu with errors\n",
 	    files - failed, failed);
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		fprintf(stderr, "  %-22s %12ld  %s\n", "peak_rss_kb", ru.ru_maxrss,
+		    "peak resident memory, KiB");
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		uint64_t v;
 		memcpy(&v, (const char *)&w->cnt + rows[i].off, sizeof(v));

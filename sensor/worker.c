@@ -177,7 +177,11 @@ app_start(struct worker *w, struct flow *f, enum flow_app app)
 	f->app = (uint8_t)app;
 }
 
-/* Decides what a flow carries, from its ports or its first bytes. */
+/*
+ * Decides what a flow carries, from its ports or its first bytes.  Called
+ * at the first delivered byte, so a flow that never carries data (a SYN
+ * flood) never costs parser state.
+ */
 static void
 app_detect(struct worker *w, struct flow *f, enum flow_dir dir,
     const uint8_t *data, size_t len)
@@ -267,10 +271,6 @@ tcp_packet(struct worker *w, const struct packet *pkt)
 
 	if (f == NULL)
 		return;
-	if (f->app == APP_UNKNOWN &&
-	    (port_in(w->cfg->dns_ports, w->cfg->n_dns_ports, f->key.sport) ||
-	    port_in(w->cfg->smtp_ports, w->cfg->n_smtp_ports, f->key.sport)))
-		app_detect(w, f, dir, NULL, 0);
 
 	if (f->app != APP_NONE) {
 		/* The peer's ACK tells which of our bytes it has. */

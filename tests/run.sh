@@ -60,6 +60,9 @@ else
 	ko "$SHARED_PCAPS is missing (the shared captures sit beside the repository)"
 fi
 
+# A million one-packet flows stay under the flow memory cap.
+if $PY tests/flood.py "$BIN" 1000000; then ok; else ko "flow flood"; fi
+
 # make install puts the binary and the configuration under DESTDIR/PREFIX.
 dest=$(mktemp -d)
 if make --no-print-directory -s install DESTDIR="$dest" PREFIX=/usr/local >/dev/null &&
