@@ -5,17 +5,23 @@
 #                   (unit, end-to-end, tshark oracle, schema, and the same
 #                   suites again under AddressSanitizer + UBSan)
 #   make demo       replay pcaps/demo.pcap with the default configuration
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (binary, man page, default
+#                   configuration, systemd unit, logrotate snippet)
 #   make asan       build build/asan/typosentry with sanitizers
 #   make clean
 
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 SYSCONFDIR ?= $(PREFIX)/etc
+MANDIR	?= $(PREFIX)/share/man
+UNITDIR	?= $(PREFIX)/lib/systemd/system
+LOGROTATEDIR ?= $(SYSCONFDIR)/logrotate.d
+LOGDIR	?= /var/log/typosentry
+RUNDIR	?= /run/typosentry
 DESTDIR	?=
 
 CC	?= cc
-PKGS	 = libpcap ldns yaml-0.1 libpsl libidn2
+PKGS	 = libpcap ldns yaml-0.1 libpsl libidn2 icu-uc icu-i18n
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wcast-qual \
 	   -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS	?= -O2 -g
@@ -100,10 +106,21 @@ demo: deps
 	@$(MAKE) --no-print-directory typosentry
 	./typosentry -r pcaps/demo.pcap
 
+# The unit file and the logrotate snippet name the installed paths.
+SUBST	 = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	       -e 's|@LOGDIR@|$(LOGDIR)|g' -e 's|@RUNDIR@|$(RUNDIR)|g'
+
 install: typosentry
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/typosentry
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/typosentry \
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(LOGROTATEDIR)
 	install -m 0755 typosentry $(DESTDIR)$(BINDIR)/typosentry
 	install -m 0644 etc/typosentry.yaml $(DESTDIR)$(SYSCONFDIR)/typosentry/typosentry.yaml
+	install -m 0644 man/typosentry.8 $(DESTDIR)$(MANDIR)/man8/typosentry.8
+	$(SUBST) etc/typosentry.service.in > $(DESTDIR)$(UNITDIR)/typosentry.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/typosentry.service
+	$(SUBST) etc/logrotate.d/typosentry.in > $(DESTDIR)$(LOGROTATEDIR)/typosentry
+	chmod 0644 $(DESTDIR)$(LOGROTATEDIR)/typosentry
 
 clean:
 	rm -rf $(B) typosentry

@@ -74,7 +74,19 @@
 	X(names_checked,	"names given to the typo matcher")	\
 	X(names_invalid,	"names the matcher refused (too long, bad bytes)") \
 	X(alerts,		"alerts raised")			\
-	X(output_errors,	"alert writes that failed")
+	X(output_errors,	"alert writes that failed")		\
+	X(alerts_suppressed,	"alerts suppressed: same rule, source and name within the window") \
+	X(suppress_evicted,	"suppression entries evicted before their window ended (table full)") \
+	X(syslog_alerts,	"alerts sent to syslog")		\
+	X(stats_records,	"stats records written")		\
+	X(capture_failures,	"live captures that failed (interface down or gone)") \
+	X(capture_reopens,	"live captures opened again after a failure") \
+	X(eve_reopens,		"EVE log reopened (SIGHUP)")		\
+	X(config_reloads,	"configurations reloaded (SIGHUP)")	\
+	X(config_reload_errors,	"configuration reloads refused (the old one kept)") \
+	X(ipv6_truncated,	"IPv6 headers cut short (also in ip_truncated)") \
+	X(ipv6_invalid,		"IPv6 headers invalid (also in ip_invalid)") \
+	X(tcp_truncated,	"TCP headers cut short (also in ip_truncated)")
 
 struct counters {
 #define TS_COUNTER_FIELD(name, desc) uint64_t name;

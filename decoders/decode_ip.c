@@ -89,10 +89,12 @@ decode_ipv6(struct cursor *c, struct packet *pkt, struct counters *cnt)
 
 	if (ip.err) {
 		cnt->ip_truncated++;
+		cnt->ipv6_truncated++;
 		return TS_TRUNCATED;
 	}
 	if (vtcfl >> 28 != 6) {
 		cnt->ip_invalid++;
+		cnt->ipv6_invalid++;
 		return TS_INVALID;
 	}
 	pkt->ip_version = 6;
@@ -103,6 +105,7 @@ decode_ipv6(struct cursor *c, struct packet *pkt, struct counters *cnt)
 	/* A zero payload length means a jumbogram (RFC 2675): not for us. */
 	if (plen == 0 && next != IP6_NEXT_NONE) {
 		cnt->ip_invalid++;
+		cnt->ipv6_invalid++;
 		return TS_INVALID;
 	}
 	struct cursor dgram = *c;
@@ -165,6 +168,7 @@ decode_ipv6(struct cursor *c, struct packet *pkt, struct counters *cnt)
 		default:
 			if (dgram.err) {
 				cnt->ip_truncated++;
+				cnt->ipv6_truncated++;
 				return TS_TRUNCATED;
 			}
 			pkt->ip_proto = next;
@@ -173,6 +177,7 @@ decode_ipv6(struct cursor *c, struct packet *pkt, struct counters *cnt)
 		}
 		if (dgram.err) {
 			cnt->ip_truncated++;
+			cnt->ipv6_truncated++;
 			return TS_TRUNCATED;
 		}
 	}

@@ -21,6 +21,7 @@ decode_tcp(struct packet *pkt, struct counters *cnt)
 	cur_skip(&c, 6);			/* window, checksum, urgent */
 	if (c.err) {
 		cnt->ip_truncated++;
+		cnt->tcp_truncated++;
 		return TS_TRUNCATED;
 	}
 	size_t hlen = (size_t)(off >> 4) * 4;
@@ -31,6 +32,7 @@ decode_tcp(struct packet *pkt, struct counters *cnt)
 	cur_skip(&c, hlen - 20);		/* options */
 	if (c.err) {
 		cnt->ip_truncated++;
+		cnt->tcp_truncated++;
 		return TS_TRUNCATED;
 	}
 	cnt->tcp++;

@@ -226,6 +226,8 @@ defrag_add(struct defrag_table *t, struct packet *pkt)
 	/* RFC 791/8200: all but the last fragment carry multiples of 8. */
 	if (len == 0 || (fr->more && len % 8 != 0)) {
 		t->cnt->ip_invalid++;
+		if (pkt->ip_version == 6)
+			t->cnt->ipv6_invalid++;
 		return TS_FRAGMENT;
 	}
 	if (off + len > IP_MAX_DATAGRAM) {

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <syslog.h>
 
 #include <ldns/ldns.h>
 #include <yaml.h>
@@ -361,6 +362,8 @@ ld_dns_qtypes(struct loader *l, yaml_node_t *n, struct ts_config *c)
 static int
 ld_capture_filter(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
+	/* Given, even empty: live capture then builds no filter from ports. */
+	c->bpf_filter_set = true;
 	return load_string(l, n, "capture.filter", &c->bpf_filter);
 }
 
@@ -462,6 +465,288 @@ ld_defrag_timeout(struct loader *l, yaml_node_t *n, struct ts_config *c)
 	return load_u32(l, n, "defrag.timeout", 1, 3600, &c->defrag_timeout);
 }
 
+/*
+ * Running as a sensor: capture, output, syslog, alerts, stats, privacy and
+ * run keys.
+ */
+static int
+ld_capture_interfaces(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	if (load_strlist(l, n, "capture.interfaces", &c->capture_ifaces) != 0)
+		return -1;
+	if (c->capture_ifaces.n > CONFIG_MAX_IFACES)
+		return fail(l, n, "capture.interfaces: at most %d interfaces",
+		    CONFIG_MAX_IFACES);
+	return 0;
+}
+
+static int
+ld_capture_promisc(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_bool(l, n, "capture.promisc", &c->capture_promisc);
+}
+
+static int
+ld_capture_snaplen(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_u32(l, n, "capture.snaplen", 64, 262144,
+	    &c->capture_snaplen);
+}
+
+static int
+ld_capture_buffer(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_size(l, n, "capture.buffer-size", 64ULL << 10, 1ULL << 31,
+	    &c->capture_buffer);
+}
+
+static int
+ld_capture_immediate(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_bool(l, n, "capture.immediate", &c->capture_immediate);
+}
+
+static int
+ld_output_eve(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_bool(l, n, "output.eve", &c->eve_enabled);
+}
+
+static int
+ld_syslog_enabled(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_bool(l, n, "syslog.enabled", &c->syslog_enabled);
+}
+
+static int
+ld_syslog_ident(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	if (load_string(l, n, "syslog.ident", &c->syslog_ident) != 0)
+		return -1;
+	if (c->syslog_ident == NULL)
+		return fail(l, n, "syslog.ident: empty");
+	for (const char *p = c->syslog_ident; *p != '\0'; p++)
+		if (*p <= ' ' || *p == ':' || *p == '[' || *p > '~')
+			return fail(l, n, "syslog.ident: '%s': use letters, "
+			    "digits and punctuation other than ':' and '['",
+			    c->syslog_ident);
+	if (strlen(c->syslog_ident) > 32)
+		return fail(l, n, "syslog.ident: at most 32 characters");
+	return 0;
+}
+
+static const struct {
+	const char	*name;
+	int		 value;
+} syslog_facilities[] = {
+	{ "kern", LOG_KERN }, { "user", LOG_USER }, { "mail", LOG_MAIL },
+	{ "daemon", LOG_DAEMON }, { "auth", LOG_AUTH },
+	{ "authpriv", LOG_AUTHPRIV }, { "syslog", LOG_SYSLOG },
+	{ "lpr", LOG_LPR }, { "news", LOG_NEWS }, { "uucp", LOG_UUCP },
+	{ "cron", LOG_CRON }, { "ftp", LOG_FTP },
+	{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 },
+	{ "local2", LOG_LOCAL2 }, { "local3", LOG_LOCAL3 },
+	{ "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 },
+	{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
+	{ NULL, 0 },
+}, syslog_levels[] = {
+	{ "emerg", LOG_EMERG }, { "alert", LOG_ALERT }, { "crit", LOG_CRIT },
+	{ "err", LOG_ERR }, { "error", LOG_ERR }, { "warning", LOG_WARNING },
+	{ "warn", LOG_WARNING }, { "notice", LOG_NOTICE },
+	{ "info", LOG_INFO }, { "debug", LOG_DEBUG },
+	{ NULL, 0 },
+};
+
+static int
+ld_syslog_facility(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	if (want_scalar(l, n, "syslog.facility") != 0)
+		return -1;
+	for (size_t i = 0; syslog_facilities[i].name != NULL; i++)
+		if (strcasecmp(scalar(n), syslog_facilities[i].name) == 0) {
+			c->syslog_facility = syslog_facilities[i].value;
+			return 0;
+		}
+	return fail(l, n, "syslog.facility: '%s' is not a facility (local0 "
+	    "to local7, daemon, user, ...)", scalar(n));
+}
+
+static int
+ld_syslog_level(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	if (want_scalar(l, n, "syslog.level") != 0)
+		return -1;
+	for (size_t i = 0; syslog_levels[i].name != NULL; i++)
+		if (strcasecmp(scalar(n), syslog_levels[i].name) == 0) {
+			c->syslog_level = syslog_levels[i].value;
+			return 0;
+		}
+	return fail(l, n, "syslog.level: '%s' is not a level (emerg, alert, "
+	    "crit, err, warning, notice, info, debug)", scalar(n));
+}
+
+static int
+ld_syslog_format(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	if (want_scalar(l, n, "syslog.format") != 0)
+		return -1;
+	if (strcmp(scalar(n), "line") == 0)
+		c->syslog_json = false;
+	else if (strcmp(scalar(n), "json") == 0)
+		c->syslog_json = true;
+	else
+		return fail(l, n, "syslog.format: '%s': expected line or json",
+		    scalar(n));
+	return 0;
+}
+
+static int
+ld_suppress_window(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_u32(l, n, "alerts.suppress-window", 0, 86400,
+	    &c->suppress_window);
+}
+
+static int
+ld_suppress_max(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_u32(l, n, "alerts.suppress-max-entries", 16, 1U << 24,
+	    &c->suppress_max);
+}
+
+static int
+ld_stats_interval(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_u32(l, n, "stats.interval", 0, 86400, &c->stats_interval);
+}
+
+static int
+ld_privacy_local_part(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	if (want_scalar(l, n, "privacy.local-part") != 0)
+		return -1;
+	if (strcmp(scalar(n), "keep") == 0)
+		c->privacy = PRIVACY_KEEP;
+	else if (strcmp(scalar(n), "mask") == 0)
+		c->privacy = PRIVACY_MASK;
+	else if (strcmp(scalar(n), "hash") == 0)
+		c->privacy = PRIVACY_HASH;
+	else
+		return fail(l, n, "privacy.local-part: '%s': expected keep, "
+		    "mask or hash", scalar(n));
+	return 0;
+}
+
+static int
+ld_privacy_key(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	if (load_string(l, n, "privacy.hash-key", &c->privacy_key) != 0)
+		return -1;
+	if (c->privacy_key == NULL || strlen(c->privacy_key) < 16)
+		return fail(l, n, "privacy.hash-key: give at least 16 "
+		    "characters");
+	return 0;
+}
+
+static int
+ld_run_user(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_string(l, n, "run.user", &c->run_user);
+}
+
+static int
+ld_run_group(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_string(l, n, "run.group", &c->run_group);
+}
+
+static int
+ld_run_pidfile(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_string(l, n, "run.pidfile", &c->run_pidfile);
+}
+
+/* A section whose keys are all commented out ("run:" alone): defaults. */
+static bool
+empty_section(const yaml_node_t *n)
+{
+	return n->type == YAML_SCALAR_NODE && n->data.scalar.length == 0;
+}
+
+static const struct key_handler syslog_keys[] = {
+	{ "enabled", ld_syslog_enabled },
+	{ "ident", ld_syslog_ident },
+	{ "facility", ld_syslog_facility },
+	{ "level", ld_syslog_level },
+	{ "format", ld_syslog_format },
+	{ NULL, NULL },
+};
+static const struct key_handler alerts_keys[] = {
+	{ "suppress-window", ld_suppress_window },
+	{ "suppress-max-entries", ld_suppress_max },
+	{ NULL, NULL },
+};
+static const struct key_handler stats_keys[] = {
+	{ "interval", ld_stats_interval },
+	{ NULL, NULL },
+};
+static const struct key_handler privacy_keys[] = {
+	{ "local-part", ld_privacy_local_part },
+	{ "hash-key", ld_privacy_key },
+	{ NULL, NULL },
+};
+static const struct key_handler run_keys[] = {
+	{ "user", ld_run_user },
+	{ "group", ld_run_group },
+	{ "pidfile", ld_run_pidfile },
+	{ NULL, NULL },
+};
+
+static int
+ld_syslog(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	if (empty_section(n))
+		return 0;
+	return walk_mapping(l, n, "syslog", syslog_keys, c);
+}
+
+static int
+ld_alerts(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	if (empty_section(n))
+		return 0;
+	return walk_mapping(l, n, "alerts", alerts_keys, c);
+}
+
+static int
+ld_stats(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	if (empty_section(n))
+		return 0;
+	return walk_mapping(l, n, "stats", stats_keys, c);
+}
+
+static int
+ld_privacy(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	if (empty_section(n))
+		return 0;
+	if (walk_mapping(l, n, "privacy", privacy_keys, c) != 0)
+		return -1;
+	/* A hash without a key would be a hash anyone can reverse. */
+	if (c->privacy == PRIVACY_HASH && c->privacy_key == NULL)
+		return fail(l, n, "privacy: local-part: hash needs hash-key");
+	return 0;
+}
+
+static int
+ld_run(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	if (empty_section(n))
+		return 0;
+	return walk_mapping(l, n, "run", run_keys, c);
+}
+
 static const struct key_handler smtp_keys[] = {
 	{ "ports", ld_smtp_ports },
 	{ "detect-any-port", ld_smtp_detect },
@@ -508,8 +793,190 @@ ld_defrag(struct loader *l, yaml_node_t *n, struct ts_config *c)
 	return walk_mapping(l, n, "defrag", defrag_keys, c);
 }
 
+static void
+labelmap_free(struct labelmap *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		free(m->key[i]);
+		strlist_free(&m->list[i]);
+	}
+	free(m->key);
+	free(m->line);
+	free(m->col);
+	free(m->list);
+	memset(m, 0, sizeof(*m));
+}
+
+static void
+intmap_free(struct intmap *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->key[i]);
+	free(m->key);
+	free(m->line);
+	free(m->col);
+	free(m->value);
+	memset(m, 0, sizeof(*m));
+}
+
+/* protect.labels: { mil: [army, navy], gov: [irs] } */
+static int
+ld_protect_labels(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	struct labelmap *m = &c->protect_labels;
+	size_t count;
+
+	labelmap_free(m);
+	if (n->type != YAML_MAPPING_NODE)
+		return fail(l, n, "protect.labels: expected a mapping of TLDs "
+		    "to lists of labels");
+	count = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+	if (count == 0)
+		return 0;
+	m->key = calloc(count, sizeof(*m->key));
+	m->line = calloc(count, sizeof(*m->line));
+	m->col = calloc(count, sizeof(*m->col));
+	m->list = calloc(count, sizeof(*m->list));
+	if (m->key == NULL || m->line == NULL || m->col == NULL ||
+	    m->list == NULL)
+		return fail(l, n, "protect.labels: out of memory");
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+	    p < n->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(l->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(l->doc, p->value);
+		if (k == NULL || v == NULL || k->type != YAML_SCALAR_NODE)
+			return fail(l, n, "protect.labels: keys must be TLDs");
+		for (size_t i = 0; i < m->n; i++)
+			if (strcmp(m->key[i], scalar(k)) == 0)
+				return fail(l, k, "key '%s' given twice in "
+				    "protect.labels", scalar(k));
+		if ((m->key[m->n] = strdup(scalar(k))) == NULL)
+			return fail(l, k, "protect.labels: out of memory");
+		m->line[m->n] = (unsigned)k->start_mark.line + 1;
+		m->col[m->n] = (unsigned)k->start_mark.column + 1;
+		m->n++;
+		if (load_strlist(l, v, "protect.labels", &m->list[m->n - 1]) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A mapping of names to severities 1 (high) to 4 (low). */
+static int
+load_intmap(struct loader *l, yaml_node_t *n, const char *key,
+    struct intmap *m)
+{
+	size_t count;
+
+	intmap_free(m);
+	if (n->type != YAML_MAPPING_NODE)
+		return fail(l, n, "%s: expected a mapping of names to "
+		    "severities", key);
+	count = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+	if (count == 0)
+		return 0;
+	m->key = calloc(count, sizeof(*m->key));
+	m->line = calloc(count, sizeof(*m->line));
+	m->col = calloc(count, sizeof(*m->col));
+	m->value = calloc(count, sizeof(*m->value));
+	if (m->key == NULL || m->line == NULL || m->col == NULL ||
+	    m->value == NULL)
+		return fail(l, n, "%s: out of memory", key);
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+	    p < n->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = yaml_document_get_node(l->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(l->doc, p->value);
+		unsigned long long sev;
+		if (k == NULL || v == NULL || k->type != YAML_SCALAR_NODE)
+			return fail(l, n, "%s: keys must be names", key);
+		for (size_t i = 0; i < m->n; i++)
+			if (strcmp(m->key[i], scalar(k)) == 0)
+				return fail(l, k, "key '%s' given twice in %s",
+				    scalar(k), key);
+		if (load_number(l, v, key, false, 1, 4, &sev) != 0)
+			return -1;
+		if ((m->key[m->n] = strdup(scalar(k))) == NULL)
+			return fail(l, k, "%s: out of memory", key);
+		m->line[m->n] = (unsigned)k->start_mark.line + 1;
+		m->col[m->n] = (unsigned)k->start_mark.column + 1;
+		m->value[m->n] = (int)sev;
+		m->n++;
+	}
+	return 0;
+}
+
+static int
+ld_typo_flag_tlds(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_strlist(l, n, "typo.flag-tlds", &c->typo_flag_tlds);
+}
+
+static int
+ld_typo_append_tlds(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_strlist(l, n, "typo.append-tlds", &c->typo_append_tlds);
+}
+
+static int
+ld_typo_swap_tlds(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_strlist(l, n, "typo.swap-tlds", &c->typo_swap_tlds);
+}
+
+static int
+ld_typo_min_label(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_u32(l, n, "typo.min-label-length", 1, 63,
+	    &c->typo_min_label);
+}
+
+static int
+ld_typo_max_distance(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_u32(l, n, "typo.max-distance", 1, 2,
+	    &c->typo_max_distance);
+}
+
+static int
+ld_typo_long_label(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_u32(l, n, "typo.long-label-length", 1, 63,
+	    &c->typo_long_label);
+}
+
+static int
+ld_typo_severity(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_intmap(l, n, "typo.severity", &c->typo_class_severity);
+}
+
+static int
+ld_typo_rule_severity(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_intmap(l, n, "typo.rule-severity", &c->typo_rule_severity);
+}
+
+static const struct key_handler typo_keys[] = {
+	{ "flag-tlds", ld_typo_flag_tlds },
+	{ "append-tlds", ld_typo_append_tlds },
+	{ "swap-tlds", ld_typo_swap_tlds },
+	{ "min-label-length", ld_typo_min_label },
+	{ "max-distance", ld_typo_max_distance },
+	{ "long-label-length", ld_typo_long_label },
+	{ "severity", ld_typo_severity },
+	{ "rule-severity", ld_typo_rule_severity },
+	{ NULL, NULL },
+};
+
+static int
+ld_typo(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return walk_mapping(l, n, "typo", typo_keys, c);
+}
+
 static const struct key_handler protect_keys[] = {
 	{ "tlds", ld_protect_tlds },
+	{ "labels", ld_protect_labels },
 	{ "domains", ld_protect_domains },
 	{ NULL, NULL },
 };
@@ -520,6 +987,11 @@ static const struct key_handler dns_keys[] = {
 };
 static const struct key_handler capture_keys[] = {
 	{ "filter", ld_capture_filter },
+	{ "interfaces", ld_capture_interfaces },
+	{ "promisc", ld_capture_promisc },
+	{ "snaplen", ld_capture_snaplen },
+	{ "buffer-size", ld_capture_buffer },
+	{ "immediate", ld_capture_immediate },
 	{ NULL, NULL },
 };
 static int
@@ -539,6 +1011,7 @@ static const struct key_handler output_keys[] = {
 	{ "dns", ld_output_dns },
 	{ "smtp", ld_output_smtp },
 	{ "stdout", ld_output_stdout },
+	{ "eve", ld_output_eve },
 	{ NULL, NULL },
 };
 
@@ -569,6 +1042,7 @@ ld_output(struct loader *l, yaml_node_t *n, struct ts_config *c)
 static const struct key_handler top_keys[] = {
 	{ "protect", ld_protect },
 	{ "allow", ld_allow },
+	{ "typo", ld_typo },
 	{ "dns", ld_dns },
 	{ "smtp", ld_smtp },
 	{ "flow", ld_flow },
@@ -576,6 +1050,11 @@ static const struct key_handler top_keys[] = {
 	{ "defrag", ld_defrag },
 	{ "capture", ld_capture },
 	{ "output", ld_output },
+	{ "syslog", ld_syslog },
+	{ "alerts", ld_alerts },
+	{ "stats", ld_stats },
+	{ "privacy", ld_privacy },
+	{ "run", ld_run },
 	{ NULL, NULL },
 };
 
@@ -592,6 +1071,9 @@ config_defaults(struct ts_config *cfg)
 	cfg->smtp_ports[2] = 2525;
 	cfg->n_smtp_ports = 3;
 	cfg->smtp_detect = true;
+	cfg->typo_min_label = 3;
+	cfg->typo_max_distance = 1;
+	cfg->typo_long_label = 10;
 	cfg->flow_max_flows = 65536;
 	cfg->flow_max_memory = 64u << 20;
 	cfg->flow_timeout_new = 30;
@@ -601,6 +1083,18 @@ config_defaults(struct ts_config *cfg)
 	cfg->defrag_max_datagrams = 4096;
 	cfg->defrag_max_memory = 16u << 20;
 	cfg->defrag_timeout = 30;
+
+	cfg->capture_promisc = true;
+	cfg->capture_snaplen = 65535;
+	cfg->capture_buffer = 32u << 20;
+	cfg->capture_immediate = false;
+	cfg->eve_enabled = true;
+	cfg->syslog_facility = LOG_LOCAL5;
+	cfg->syslog_level = LOG_NOTICE;
+	cfg->suppress_window = 0;
+	cfg->suppress_max = 65536;
+	cfg->stats_interval = 60;
+	cfg->privacy = PRIVACY_KEEP;
 }
 
 void
@@ -609,9 +1103,21 @@ config_free(struct ts_config *cfg)
 	strlist_free(&cfg->protect_tlds);
 	strlist_free(&cfg->protect_domains);
 	strlist_free(&cfg->allow);
+	labelmap_free(&cfg->protect_labels);
+	strlist_free(&cfg->typo_flag_tlds);
+	strlist_free(&cfg->typo_append_tlds);
+	strlist_free(&cfg->typo_swap_tlds);
+	intmap_free(&cfg->typo_class_severity);
+	intmap_free(&cfg->typo_rule_severity);
 	free(cfg->bpf_filter);
 	free(cfg->log_dir);
 	free(cfg->path);
+	strlist_free(&cfg->capture_ifaces);
+	free(cfg->syslog_ident);
+	free(cfg->privacy_key);
+	free(cfg->run_user);
+	free(cfg->run_group);
+	free(cfg->run_pidfile);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

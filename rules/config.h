@@ -13,6 +13,7 @@
 
 #define CONFIG_MAX_PORTS	32
 #define CONFIG_MAX_QTYPES	16
+#define CONFIG_MAX_IFACES	16
 
 /* A list of strings, each with the line it came from (for later errors). */
 struct strlist {
@@ -22,12 +23,44 @@ struct strlist {
 	size_t		  n;
 };
 
+/* privacy.local-part: what EVE and syslog show of an address's local part. */
+enum privacy_mode {
+	PRIVACY_KEEP,		/* as sent */
+	PRIVACY_MASK,		/* first character, then "***" */
+	PRIVACY_HASH,		/* keyed SipHash of the local part */
+};
+
+/* A mapping of names to lists of names (protect.labels). */
+struct labelmap {
+	char		**key;
+	unsigned	 *line, *col;
+	struct strlist	 *list;
+	size_t		  n;
+};
+
+/* A mapping of names to small integers (severities). */
+struct intmap {
+	char		**key;
+	unsigned	 *line, *col;
+	int		 *value;
+	size_t		  n;
+};
+
 struct ts_config {
 	char		*path;			/* where it was read from */
 
 	struct strlist	 protect_tlds;		/* protect.tlds */
 	struct strlist	 protect_domains;	/* protect.domains */
 	struct strlist	 allow;			/* allow */
+	struct labelmap	 protect_labels;	/* protect.labels: TLD → labels */
+	struct strlist	 typo_flag_tlds;	/* typo.flag-tlds */
+	struct strlist	 typo_append_tlds;	/* typo.append-tlds */
+	struct strlist	 typo_swap_tlds;	/* typo.swap-tlds */
+	uint32_t	 typo_min_label;	/* typo.min-label-length */
+	uint32_t	 typo_max_distance;	/* typo.max-distance */
+	uint32_t	 typo_long_label;	/* typo.long-label-length */
+	struct intmap	 typo_class_severity;	/* typo.severity: class → 1..4 */
+	struct intmap	 typo_rule_severity;	/* typo.rule-severity: name → 1..4 */
 
 	uint16_t	 dns_ports[CONFIG_MAX_PORTS];	/* dns.ports */
 	size_t		 n_dns_ports;
@@ -53,6 +86,31 @@ struct ts_config {
 	bool		 eve_stdout;		/* output.stdout */
 	bool		 log_dns;		/* output.dns: every DNS message */
 	bool		 log_smtp;		/* output.smtp: every RCPT TO */
+
+	/*
+	 * Running as a sensor: live capture, outputs, alert volume, stats,
+	 * privacy, privileges (README "Running as a sensor").
+	 */
+	bool		 bpf_filter_set;	/* capture.filter given, even "" */
+	struct strlist	 capture_ifaces;	/* capture.interfaces */
+	bool		 capture_promisc;	/* capture.promisc */
+	uint32_t	 capture_snaplen;	/* capture.snaplen */
+	size_t		 capture_buffer;	/* capture.buffer-size, bytes */
+	bool		 capture_immediate;	/* capture.immediate */
+	bool		 eve_enabled;		/* output.eve */
+	bool		 syslog_enabled;	/* syslog.enabled */
+	char		*syslog_ident;		/* syslog.ident */
+	int		 syslog_facility;	/* syslog.facility (LOG_LOCAL5) */
+	int		 syslog_level;		/* syslog.level (LOG_NOTICE) */
+	bool		 syslog_json;		/* syslog.format: json */
+	uint32_t	 suppress_window;	/* alerts.suppress-window, s; 0 off */
+	uint32_t	 suppress_max;		/* alerts.suppress-max-entries */
+	uint32_t	 stats_interval;	/* stats.interval, s; 0 off */
+	enum privacy_mode privacy;		/* privacy.local-part */
+	char		*privacy_key;		/* privacy.hash-key */
+	char		*run_user;		/* run.user */
+	char		*run_group;		/* run.group */
+	char		*run_pidfile;		/* run.pidfile */
 };
 
 /*

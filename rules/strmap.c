@@ -1,24 +1,79 @@
 /*
  * strmap.c — open-addressing string map (see strmap.h).
+ *
+ * Keys live in one arena (NUL-terminated, so callers may read them as C
+ * strings) and slots hold their offsets: no allocation per key, and 24
+ * bytes a slot, which matters with hundreds of thousands of variants.
+ * A bit filter of eight bits a slot, small enough to stay in cache, turns
+ * most lookups of absent keys (the common case: most names are no typo)
+ * away before they touch the slots.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 
-#include "../decoders/siphash.h"
 #include "strmap.h"
 
+/*
+ * The hash.  These tables are built once from the configuration and then
+ * only read: a name from the wire can make a lookup walk at most the
+ * longest probe run the build left, never a longer one, so it cannot
+ * degrade them the way inserting chosen keys degrades a flow table (which
+ * keeps SipHash).  A keyed multiply-xorshift mix over 8-byte words is
+ * enough here and several times cheaper than SipHash on short names.
+ */
+static uint64_t
+mix(uint64_t k)
+{
+	k ^= k >> 31;
+	k *= 0xbf58476d1ce4e5b9ULL;
+	k ^= k >> 29;
+	return k;
+}
+
+static uint64_t
+hash_bytes(const void *data, size_t len, const uint8_t seed[16])
+{
+	const uint8_t *p = data;
+	uint64_t s0 = 0, s1 = 0, h;
+
+	memcpy(&s0, seed, 8);
+	memcpy(&s1, seed + 8, 8);
+	h = s0 ^ ((uint64_t)len * 0x9e3779b97f4a7c15ULL);
+	while (len >= 8) {
+		uint64_t k;
+		memcpy(&k, p, 8);
+		h = (h ^ mix(k ^ s1)) * 0x94d049bb133111ebULL;
+		p += 8;
+		len -= 8;
+	}
+	if (len > 0) {
+		uint64_t k = 0;
+		memcpy(&k, p, len);
+		h = (h ^ mix(k ^ s1)) * 0x94d049bb133111ebULL;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return h;
+}
+
+#define EMPTY	UINT32_MAX
+
 struct slot {
-	char		*key;		/* NULL: empty */
-	size_t		 len;
 	uint64_t	 hash;
+	uint32_t	 off;		/* into the arena; EMPTY: free slot */
 	uint32_t	 value;
+	uint32_t	 len;
 };
 
 struct strmap {
+	uint8_t		*filter;	/* one bit a slot: may the hash be here? */
 	struct slot	*slots;
 	size_t		 cap;		/* a power of two */
 	size_t		 count;
+	char		*arena;
+	size_t		 used, acap;
 	uint8_t		 seed[16];
 };
 
@@ -36,6 +91,17 @@ random_seed(uint8_t seed[16])
 	/* Without getrandom the map still works; it is only predictable. */
 }
 
+static struct slot *
+new_slots(size_t cap)
+{
+	struct slot *s = malloc(cap * sizeof(*s));
+
+	if (s != NULL)
+		for (size_t i = 0; i < cap; i++)
+			s[i].off = EMPTY;
+	return s;
+}
+
 struct strmap *
 strmap_new(void)
 {
@@ -44,8 +110,11 @@ strmap_new(void)
 	if (m == NULL)
 		return NULL;
 	m->cap = 64;
-	m->slots = calloc(m->cap, sizeof(*m->slots));
-	if (m->slots == NULL) {
+	m->slots = new_slots(m->cap);
+	m->filter = calloc(m->cap, 1);
+	if (m->slots == NULL || m->filter == NULL) {
+		free(m->slots);
+		free(m->filter);
 		free(m);
 		return NULL;
 	}
@@ -58,10 +127,31 @@ strmap_free(struct strmap *m)
 {
 	if (m == NULL)
 		return;
-	for (size_t i = 0; i < m->cap; i++)
-		free(m->slots[i].key);
 	free(m->slots);
+	free(m->filter);
+	free(m->arena);
 	free(m);
+}
+
+/* The filter has 8 * cap bits; the hash's high half picks one. */
+static size_t
+filter_bit(const struct strmap *m, uint64_t h)
+{
+	return (size_t)(h >> 32) & (m->cap * 8 - 1);
+}
+
+static void
+filter_set(struct strmap *m, uint64_t h)
+{
+	size_t b = filter_bit(m, h);
+	m->filter[b >> 3] |= (uint8_t)(1u << (b & 7));
+}
+
+static bool
+filter_has(const struct strmap *m, uint64_t h)
+{
+	size_t b = filter_bit(m, h);
+	return (m->filter[b >> 3] >> (b & 7)) & 1;
 }
 
 static struct slot *
@@ -71,9 +161,10 @@ find(const struct strmap *m, const char *key, size_t len, uint64_t h)
 
 	for (size_t i = (size_t)h & mask; ; i = (i + 1) & mask) {
 		struct slot *s = &m->slots[i];
-		if (s->key == NULL)
+		if (s->off == EMPTY)
 			return s;
-		if (s->hash == h && s->len == len && memcmp(s->key, key, len) == 0)
+		if (s->hash == h && s->len == len &&
+		    memcmp(m->arena + s->off, key, len) == 0)
 			return s;
 	}
 }
@@ -81,18 +172,27 @@ find(const struct strmap *m, const char *key, size_t len, uint64_t h)
 static int
 grow(struct strmap *m)
 {
-	size_t ncap = m->cap * 2;
-	struct slot *old = m->slots, *ns = calloc(ncap, sizeof(*ns));
-
-	if (ns == NULL)
-		return -1;
 	size_t ocap = m->cap;
+	struct slot *old = m->slots, *ns = new_slots(ocap * 2);
+	uint8_t *nf = calloc(ocap * 2, 1);
+
+	if (ns == NULL || nf == NULL) {
+		free(ns);
+		free(nf);
+		return -1;
+	}
+	free(m->filter);
+	m->filter = nf;
 	m->slots = ns;
-	m->cap = ncap;
+	m->cap = ocap * 2;
 	for (size_t i = 0; i < ocap; i++) {
-		if (old[i].key == NULL)
+		if (old[i].off == EMPTY)
 			continue;
-		*find(m, old[i].key, old[i].len, old[i].hash) = old[i];
+		size_t mask = m->cap - 1, j = (size_t)old[i].hash & mask;
+		while (m->slots[j].off != EMPTY)
+			j = (j + 1) & mask;
+		m->slots[j] = old[i];
+		filter_set(m, old[i].hash);
 	}
 	free(old);
 	return 0;
@@ -101,21 +201,33 @@ grow(struct strmap *m)
 int
 strmap_add(struct strmap *m, const char *key, size_t len, uint32_t value)
 {
-	/* Keep the load under one half so probes stay short. */
-	if ((m->count + 1) * 2 > m->cap && grow(m) != 0)
+	/* Keep the load under three quarters so probes stay short. */
+	if ((m->count + 1) * 4 > m->cap * 3 && grow(m) != 0)
 		return -1;
-	uint64_t h = siphash24(key, len, m->seed);
+	uint64_t h = hash_bytes(key, len, m->seed);
 	struct slot *s = find(m, key, len, h);
-	if (s->key != NULL)
+	if (s->off != EMPTY)
 		return 0;
-	s->key = malloc(len + 1);
-	if (s->key == NULL)
+	if (len >= UINT32_MAX / 2 || m->used + len + 1 >= EMPTY)
 		return -1;
-	memcpy(s->key, key, len);
-	s->key[len] = '\0';
-	s->len = len;
+	if (m->used + len + 1 > m->acap) {
+		size_t ncap = m->acap == 0 ? 4096 : m->acap * 2;
+		while (ncap < m->used + len + 1)
+			ncap *= 2;
+		char *na = realloc(m->arena, ncap);
+		if (na == NULL)
+			return -1;
+		m->arena = na;
+		m->acap = ncap;
+	}
+	memcpy(m->arena + m->used, key, len);
+	m->arena[m->used + len] = '\0';
+	s->off = (uint32_t)m->used;
+	s->len = (uint32_t)len;
 	s->hash = h;
 	s->value = value;
+	filter_set(m, h);
+	m->used += len + 1;
 	m->count++;
 	return 1;
 }
@@ -124,11 +236,25 @@ bool
 strmap_get(const struct strmap *m, const char *key, size_t len,
     uint32_t *value)
 {
-	struct slot *s = find(m, key, len, siphash24(key, len, m->seed));
+	uint64_t h = hash_bytes(key, len, m->seed);
 
-	if (s->key == NULL)
+	if (!filter_has(m, h))
+		return false;
+	struct slot *s = find(m, key, len, h);
+	if (s->off == EMPTY)
 		return false;
 	*value = s->value;
+	return true;
+}
+
+bool
+strmap_set(struct strmap *m, const char *key, size_t len, uint32_t value)
+{
+	struct slot *s = find(m, key, len, hash_bytes(key, len, m->seed));
+
+	if (s->off == EMPTY)
+		return false;
+	s->value = value;
 	return true;
 }
 
@@ -136,4 +262,20 @@ size_t
 strmap_count(const struct strmap *m)
 {
 	return m->count;
+}
+
+size_t
+strmap_memory(const struct strmap *m)
+{
+	return m->cap * (sizeof(struct slot) + 1) + m->acap;
+}
+
+void
+strmap_each(const struct strmap *m,
+    void (*fn)(void *, const char *, size_t, uint32_t), void *ctx)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->slots[i].off != EMPTY)
+			fn(ctx, m->arena + m->slots[i].off, m->slots[i].len,
+			    m->slots[i].value);
 }

@@ -2,8 +2,9 @@
  * strmap.h — a map from byte strings to 32-bit values, built once at
  * configuration time and then only read.
  *
- * Open addressing with linear probing, hashed by SipHash under a key chosen
- * at random when the map is made.  Keys are copied into the map.
+ * Open addressing with linear probing, hashed under a key chosen at random
+ * when the map is made (see strmap.c for why not SipHash).  Keys are copied into the map's arena;
+ * the pointers strmap_each() passes stay valid until the next strmap_add().
  */
 #ifndef TS_STRMAP_H
 #define TS_STRMAP_H
@@ -27,6 +28,18 @@ int strmap_add(struct strmap *m, const char *key, size_t len, uint32_t value);
 bool strmap_get(const struct strmap *m, const char *key, size_t len,
     uint32_t *value);
 
+/* Replaces the value of a present key; false when the key is absent. */
+bool strmap_set(struct strmap *m, const char *key, size_t len,
+    uint32_t value);
+
 size_t strmap_count(const struct strmap *m);
+
+/* Bytes the map holds (slots and keys). */
+size_t strmap_memory(const struct strmap *m);
+
+/* Calls fn for every entry, in no particular order. */
+void strmap_each(const struct strmap *m,
+    void (*fn)(void *ctx, const char *key, size_t len, uint32_t value),
+    void *ctx);
 
 #endif

@@ -2,15 +2,24 @@
  * typo.h — the typo model: is this name a near-miss of a protected name?
  *
  * Built once from the configuration, then only read (workers may share it).
- * At build time every single-character edit of each protected TLD (kept
- * when the result is a suffix in the Public Suffix List) and of each
- * protected domain (its registrable label, and its public suffix) is put in
- * a hash table.  Matching a name looks up its label-boundary suffixes, so it
- * costs O(length of the name), whatever the number of protected names.
+ * At build time every variant that a slip or a squatter's trick makes of a
+ * protected name is enumerated into a hash table, each with the class that
+ * made it: single-character edits of the registrable label (ranked by
+ * keyboard adjacency; vowel swaps, bit flips and hyphens named apart), edits
+ * of the public suffix kept when the result exists in the Public Suffix
+ * List, dot insertion and omission, appended and swapped TLDs.  Lookalikes
+ * are not enumerated: each protected label's folded form (fold.h: ASCII
+ * lookalikes, Unicode confusables by their UTS #39 skeleton) goes into a
+ * second table.  Matching a name looks up its label-boundary suffixes in
+ * both, so it costs O(length of the name), whatever the number of
+ * protected names.  A hash of precomputed variants was chosen over a
+ * deletion neighbourhood or a trie because each entry carries its exact
+ * explanation, and a lookup is one hash per suffix.
  */
 #ifndef TS_TYPO_H
 #define TS_TYPO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "config.h"
@@ -38,7 +47,16 @@ struct typo_match {
 	char		rule[NAME_MAX_LEN + 1];	/* the protected TLD or domain */
 	const char	*class;			/* "transposition", "tld-omission", ... */
 	unsigned	distance;		/* edits between the two */
+	int		severity;		/* 1..4 from the policy, 0: default */
 	char		explanation[1536];
+};
+
+/* One variant, as typo_model_each_variant() reports it. */
+struct typo_variant {
+	const char	*name;		/* the typo name (or typo suffix) */
+	const char	*rule;		/* the protected name it imitates */
+	const char	*class;
+	bool		 whole_suffix;	/* every name under it is flagged */
 };
 
 /*
@@ -51,6 +69,10 @@ void typo_model_free(struct typo_model *m);
 
 /* Entries in the variant table (for the start-up log and tests). */
 size_t typo_model_variants(const struct typo_model *m);
+
+/* Calls fn for each enumerated variant (lookalikes are not enumerated). */
+void typo_model_each_variant(const struct typo_model *m,
+    void (*fn)(void *ctx, const struct typo_variant *v), void *ctx);
 
 /* Matches one name (text form, any case, optional final dot). */
 enum typo_result typo_match(const struct typo_model *m, const char *name,

@@ -8,11 +8,13 @@ set -eu
 
 # Build: compiler, pkg-config, libpcap, ldns, libyaml, libpsl (the Public
 # Suffix List, used to decide which edited TLDs exist).
-BUILD_PKGS="gcc make pkg-config libpcap-dev libldns-dev libyaml-dev libpsl-dev publicsuffix libidn2-dev"
+BUILD_PKGS="gcc make pkg-config libpcap-dev libldns-dev libyaml-dev libpsl-dev publicsuffix libidn2-dev libicu-dev"
 # Tests: the cmocka unit-test framework, tshark as the decoder oracle,
 # python3-jsonschema to validate EVE output against Suricata's schema,
-# dnsmasq + dig/drill + tcpdump to re-record captures.
-TEST_PKGS="libcmocka-dev tshark python3 python3-jsonschema python3-yaml dnsmasq bind9-dnsutils ldnsutils tcpdump iproute2 postfix swaks libnet-ssleay-perl openssl time"
+# dnsmasq + dig/drill + tcpdump to re-record captures; rsyslog (a private
+# rsyslogd receives the syslog alerts), logrotate (the shipped snippet),
+# tcpreplay (the live drop test), groff-base and man-db (the man page).
+TEST_PKGS="libcmocka-dev tshark python3 python3-jsonschema python3-yaml dnsmasq bind9-dnsutils ldnsutils tcpdump iproute2 postfix swaks libnet-ssleay-perl openssl time rsyslog logrotate tcpreplay groff-base man-db"
 
 want="$BUILD_PKGS"
 case "${1:-}" in
@@ -42,6 +44,16 @@ export DEBIAN_FRONTEND=noninteractive
 # machine's mail system.
 echo "postfix postfix/main_mailer_type select No configuration" |
     debconf-set-selections 2>/dev/null || true
+# Packages with a daemon (rsyslog, dnsmasq, postfix) must not start it:
+# the tests run their own, privately configured.  Unless the machine
+# already has a policy, one that refuses every start is in place for the
+# installation only.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy"
+    chmod 0755 "$policy"
+    trap 'rm -f "$policy"' EXIT
+fi
 apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing >/dev/null

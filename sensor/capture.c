@@ -36,7 +36,7 @@ apply_filter(pcap_t *p, const char *path, const char *filter)
 
 int
 capture_file(struct worker *w, const char *path, const char *filter,
-    struct capture_result *res)
+    const struct capture_hooks *hooks, struct capture_result *res)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
 	struct pcap_pkthdr *h;
@@ -67,9 +67,24 @@ capture_file(struct worker *w, const char *path, const char *filter,
 	w->src.iface = NULL;
 
 	while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
+		/* A reload signalled while we waited applies to this packet. */
+		if (hooks != NULL && hooks->pending != NULL &&
+		    *hooks->pending && hooks->housekeeping != NULL)
+			hooks->housekeeping(hooks->ctx);
 		res->packets++;
 		/* pcap_cnt counts every record, as tshark's frame.number does. */
 		worker_packet(w, dlt, h, data, res->packets);
+		if (hooks != NULL && hooks->stop != NULL && *hooks->stop)
+			break;
+	}
+	/*
+	 * A signal can interrupt a read from a pipe: libpcap then reports a
+	 * read error, which is no fault of the capture.
+	 */
+	if (hooks != NULL && hooks->stop != NULL && *hooks->stop) {
+		res->interrupted = true;
+		pcap_close(p);
+		return 0;
 	}
 	if (rc == PCAP_ERROR) {
 		FILE *f = pcap_file(p);

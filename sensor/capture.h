@@ -4,6 +4,7 @@
 #ifndef TS_CAPTURE_H
 #define TS_CAPTURE_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -13,6 +14,19 @@ struct capture_result {
 	uint64_t	packets;	/* records read and processed */
 	bool		opened;		/* the file was a readable capture */
 	bool		stopped_early;	/* a truncated or corrupt record */
+	bool		interrupted;	/* stopped by SIGINT or SIGTERM */
+};
+
+/*
+ * Signals while reading: *stop ends the read (after the packet in hand);
+ * when *pending is set, housekeeping(ctx) runs between two packets (EVE
+ * reopen and configuration reload on SIGHUP).  NULL members are unused.
+ */
+struct capture_hooks {
+	const volatile sig_atomic_t	*stop;
+	const volatile sig_atomic_t	*pending;
+	void				(*housekeeping)(void *);
+	void				*ctx;
 };
 
 /*
@@ -23,6 +37,6 @@ struct capture_result {
  * otherwise; res says how far it got.
  */
 int capture_file(struct worker *w, const char *path, const char *filter,
-    struct capture_result *res);
+    const struct capture_hooks *hooks, struct capture_result *res);
 
 #endif

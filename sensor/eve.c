@@ -48,9 +48,33 @@ meta_one(struct json *j, const char *key, const char *value)
 	json_close_array(j);
 }
 
+/* The largest address or reply text we mask: the SMTP line cap. */
+#define MASKED_MAX	2048
+
+/* A string holding mail addresses, with privacy.local-part applied. */
+static void
+json_address(struct json *j, const char *key, const char *addr,
+    const struct privacy *priv)
+{
+	char buf[MASKED_MAX];
+
+	json_string(j, key, priv != NULL ?
+	    privacy_address(priv, addr, buf, sizeof(buf)) : addr);
+}
+
+static void
+json_text(struct json *j, const char *key, const char *text,
+    const struct privacy *priv)
+{
+	char buf[MASKED_MAX];
+
+	json_string(j, key, priv != NULL ?
+	    privacy_text(priv, text, buf, sizeof(buf)) : text);
+}
+
 static void
 alert_object(struct json *j, const struct rule_hit *a,
-    const struct smtp_event *smtp)
+    const struct smtp_event *smtp, const struct privacy *priv)
 {
 	const struct signature *s = &signatures[a->sig];
 	const struct typo_match *m = &a->match;
@@ -93,7 +117,7 @@ alert_object(struct json *j, const struct rule_hit *a,
 		json_bool(j, "reply_seen", smtp->reply_code != 0);
 		if (smtp->reply_code != 0) {
 			json_uint(j, "reply_code", smtp->reply_code);
-			json_string(j, "reply_text", smtp->reply_text);
+			json_text(j, "reply_text", smtp->reply_text, priv);
 			json_bool(j, "accepted", smtp->reply_code / 100 == 2);
 		}
 		json_close_object(j);
@@ -207,7 +231,7 @@ eve_dns_alert(struct json *j, const struct eve_ctx *c,
     const struct dns_message *msg, const struct rule_hit *hit)
 {
 	header(j, c, "alert", "dns");
-	alert_object(j, hit, NULL);
+	alert_object(j, hit, NULL, NULL);
 	dns_object(j, msg);
 	json_close_object(j);
 }
@@ -222,17 +246,18 @@ eve_dns_event(struct json *j, const struct eve_ctx *c,
 }
 
 static void
-smtp_object(struct json *j, const struct smtp_event *ev)
+smtp_object(struct json *j, const struct smtp_event *ev,
+    const struct privacy *priv)
 {
 	json_open_object(j, "smtp");
 	if (ev->helo[0] != '\0')
 		json_string(j, "helo", ev->helo);
 	if (ev->mail_from[0] != '\0')
-		json_string(j, "mail_from", ev->mail_from);
+		json_address(j, "mail_from", ev->mail_from, priv);
 	if (ev->nrcpt > 0) {
 		json_open_array(j, "rcpt_to");
 		for (unsigned i = 0; i < ev->nrcpt; i++)
-			json_string(j, NULL, ev->rcpt_to[i]);
+			json_address(j, NULL, ev->rcpt_to[i], priv);
 		json_close_array(j);
 	}
 	json_close_object(j);
@@ -243,8 +268,8 @@ eve_smtp_alert(struct json *j, const struct eve_ctx *c,
     const struct smtp_event *ev, const struct rule_hit *hit)
 {
 	header(j, c, "alert", "smtp");
-	alert_object(j, hit, ev);
-	smtp_object(j, ev);
+	alert_object(j, hit, ev, c->priv);
+	smtp_object(j, ev, c->priv);
 	json_close_object(j);
 }
 
@@ -253,6 +278,6 @@ eve_smtp_event(struct json *j, const struct eve_ctx *c,
     const struct smtp_event *ev)
 {
 	header(j, c, "smtp", "smtp");
-	smtp_object(j, ev);
+	smtp_object(j, ev, c->priv);
 	json_close_object(j);
 }

@@ -11,6 +11,7 @@
 #include "../decoders/smtp.h"
 #include "../rules/signatures.h"
 #include "json.h"
+#include "privacy.h"
 
 /* Where the packet came from: a capture file or an interface. */
 struct eve_source {
@@ -43,6 +44,7 @@ struct eve_ctx {
 	uint64_t			 pcap_cnt;
 	const struct eve_endpoints	*ep;
 	uint64_t			 flow_id;
+	const struct privacy		*priv;	/* NULL: addresses as sent */
 };
 
 void eve_endpoints_of_packet(struct eve_endpoints *ep, const struct packet *pkt);

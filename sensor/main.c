@@ -1,18 +1,26 @@
 /*
- * main.c — typosentry: command line, start-up, and the run over the
- * capture files.
+ * main.c — typosentry: command line, start-up, the run over capture files
+ * or live interfaces, signals, and the configuration reload.
  *
  * Everything that can fail for a user's mistake (options, configuration,
- * typo model, output file, filter) is checked before the first packet is
- * read; those failures exit 2 with a message naming what is wrong.
+ * typo model, output file, filter, interfaces, user and group) is checked
+ * before the first packet is read; those failures exit with a message
+ * naming what is wrong (2; 1 for an interface or capture that cannot be
+ * opened).  Afterwards nothing is fatal: signals set flags that the loops
+ * look at between packets.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <ldns/ldns.h>
 #include <pcap/pcap.h>
@@ -21,7 +29,12 @@
 #include "../rules/config.h"
 #include "../rules/typo.h"
 #include "capture.h"
+#include "live.h"
+#include "log.h"
 #include "output.h"
+#include "tools.h"
+#include "service.h"
+#include "syslog_out.h"
 #include "version.h"
 #include "worker.h"
 
@@ -37,6 +50,8 @@ extern const size_t default_config_yaml_len;
 struct options {
 	const char	*inputs[MAX_INPUTS];
 	size_t		 ninputs;
+	const char	*ifaces[CONFIG_MAX_IFACES];
+	size_t		 nifaces;
 	const char	*config_path;
 	const char	*filter;	/* -f or trailing arguments */
 	char		*filter_args;
@@ -44,6 +59,37 @@ struct options {
 	bool		 to_stdout;
 	bool		 quiet;
 	bool		 test_config;
+	/* Live capture; -1 or 0: from the configuration. */
+	long		 snaplen;
+	long long	 buffer_size;
+	bool		 no_promisc;
+	int		 immediate;	/* -1: capture.immediate */
+	bool		 syslog;
+	/* Service. */
+	bool		 daemon;
+	const char	*pidfile;
+	const char	*user;
+	const char	*group;
+};
+
+/* Signals: set here, acted on by the loops between packets. */
+static volatile sig_atomic_t got_stop;	/* SIGINT, SIGTERM */
+static volatile sig_atomic_t got_hup;	/* SIGHUP */
+static volatile sig_atomic_t pending;	/* either */
+
+/* What the run holds; the configuration and model change on SIGHUP. */
+struct app {
+	struct options		*o;
+	struct ts_config	*cfg;
+	struct typo_model	*model;
+	struct output		 out;
+	struct syslog_out	 slog;
+	struct worker		 w;
+	struct live		 live;
+	bool			 is_live;
+	struct capture_stats	 cap;
+	char			*filter;	/* in effect */
+	time_t			 stats_next;	/* monotonic, live */
 };
 
 static void
@@ -51,24 +97,40 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: typosentry -r FILE [-r FILE ...] [options] [BPF expression]\n"
+	    "       typosentry -i IFACE [-i IFACE ...] [options] [BPF expression]\n"
 	    "\n"
-	    "Reads captures and alerts on DNS lookups of typos of protected\n"
-	    "TLDs and domains (army.ml for army.mil, gmial.com for gmail.com).\n"
+	    "Reads captures or listens on interfaces and alerts on DNS lookups\n"
+	    "and SMTP recipients that are typos of protected TLDs and domains\n"
+	    "(army.ml for army.mil, gmial.com for gmail.com).\n"
 	    "\n"
 	    "  -r, --read FILE     read a pcap or pcapng file; '-' reads standard\n"
 	    "                      input; repeat for several files, read in order\n"
+	    "  -i, --interface IF  capture live on IF (repeat for several)\n"
 	    "  -c, --config FILE   YAML configuration (default: the built-in one)\n"
 	    "  -f, --filter EXPR   BPF filter (overrides capture.filter)\n"
-	    "  -l, --log-dir DIR   append EVE JSON alerts to DIR/eve.json\n"
-	    "      --stdout        write EVE JSON alerts to standard output\n"
+	    "  -l, --log-dir DIR   append EVE JSON records to DIR/eve.json\n"
+	    "      --stdout        write EVE JSON records to standard output\n"
+	    "      --syslog        also send alerts to syslog (syslog.enabled)\n"
+	    "  -s, --snaplen N     live: bytes kept of each packet\n"
+	    "  -B, --buffer-size SIZE  live: kernel buffer (like 32mb)\n"
+	    "  -p, --no-promisc    live: do not put interfaces in promiscuous mode\n"
+	    "      --immediate     live: hand each packet over at once (more CPU)\n"
+	    "      --no-immediate  live: let the kernel batch packets (at most\n"
+	    "                      100 ms; the default)\n"
+	    "  -D, --daemon        detach and run in the background\n"
+	    "      --pidfile FILE  write the process id to FILE\n"
+	    "  -u, --user USER     run as USER once the captures are open\n"
+	    "  -g, --group GROUP   and as GROUP (default: USER's group)\n"
 	    "  -T, --test-config   check the configuration and exit (0 ok, 2 bad)\n"
 	    "  -q, --quiet         no summary on standard error at exit\n"
 	    "  -h, --help          this message\n"
 	    "  -V, --version       version and libraries\n"
 	    "\n"
-	    "Without -l or --stdout (or output.dir in the configuration), alerts\n"
-	    "go to standard output.  Exit status: 0 ok, 1 a capture could not be\n"
-	    "read, 2 usage or configuration error.\n");
+	    "Without -l or --stdout (or output.dir in the configuration), records\n"
+	    "go to standard output.  SIGHUP reopens the EVE file and reloads the\n"
+	    "configuration; SIGINT and SIGTERM stop cleanly.  Exit status: 0 ok,\n"
+	    "1 a capture or interface could not be read, 2 usage or\n"
+	    "configuration error.  See typosentry(8).\n");
 }
 
 static void
@@ -78,17 +140,63 @@ version(void)
 	    pcap_lib_version(), ldns_version(), yaml_get_version_string());
 }
 
-enum { OPT_STDOUT = 256 };
+enum {
+	OPT_STDOUT = 256,
+	OPT_SYSLOG,
+	OPT_IMMEDIATE,
+	OPT_NO_IMMEDIATE,
+	OPT_PIDFILE,
+};
+
+/* A size like the configuration's: 65536, 512kb, 32mb, 1g. */
+static long long
+parse_size(const char *s)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	unsigned long long mult = 1;
+	if (*end == 'k' || *end == 'K')
+		mult = 1ULL << 10;
+	else if (*end == 'm' || *end == 'M')
+		mult = 1ULL << 20;
+	else if (*end == 'g' || *end == 'G')
+		mult = 1ULL << 30;
+	else if (*end != '\0')
+		return -1;
+	if (mult != 1 && end[1] != '\0' &&
+	    !((end[1] == 'b' || end[1] == 'B') && end[2] == '\0'))
+		return -1;
+	if (v > (1ULL << 31) / mult)
+		return -1;
+	return (long long)(v * mult);
+}
 
 static int
 parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
 		{ "read",	 required_argument, NULL, 'r' },
+		{ "interface",	 required_argument, NULL, 'i' },
 		{ "config",	 required_argument, NULL, 'c' },
 		{ "filter",	 required_argument, NULL, 'f' },
 		{ "log-dir",	 required_argument, NULL, 'l' },
 		{ "stdout",	 no_argument,	    NULL, OPT_STDOUT },
+		{ "syslog",	 no_argument,	    NULL, OPT_SYSLOG },
+		{ "snaplen",	 required_argument, NULL, 's' },
+		{ "buffer-size", required_argument, NULL, 'B' },
+		{ "no-promisc",	 no_argument,	    NULL, 'p' },
+		{ "immediate",	 no_argument,	    NULL, OPT_IMMEDIATE },
+		{ "no-immediate", no_argument,	    NULL, OPT_NO_IMMEDIATE },
+		{ "daemon",	 no_argument,	    NULL, 'D' },
+		{ "pidfile",	 required_argument, NULL, OPT_PIDFILE },
+		{ "user",	 required_argument, NULL, 'u' },
+		{ "group",	 required_argument, NULL, 'g' },
 		{ "test-config", no_argument,	    NULL, 'T' },
 		{ "quiet",	 no_argument,	    NULL, 'q' },
 		{ "help",	 no_argument,	    NULL, 'h' },
@@ -96,9 +204,13 @@ parse_options(int argc, char **argv, struct options *o)
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
+	char *end;
 
-	while ((ch = getopt_long(argc, argv, "r:c:f:l:TqhV", longopts,
-	    NULL)) != -1) {
+	o->snaplen = -1;
+	o->buffer_size = -1;
+	o->immediate = -1;
+	while ((ch = getopt_long(argc, argv, "r:i:c:f:l:s:B:pDu:g:TqhV",
+	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
 			if (o->ninputs == MAX_INPUTS) {
@@ -107,6 +219,14 @@ parse_options(int argc, char **argv, struct options *o)
 				return EXIT_USAGE;
 			}
 			o->inputs[o->ninputs++] = optarg;
+			break;
+		case 'i':
+			if (o->nifaces == CONFIG_MAX_IFACES) {
+				fprintf(stderr, "typosentry: more than %d -i "
+				    "interfaces\n", CONFIG_MAX_IFACES);
+				return EXIT_USAGE;
+			}
+			o->ifaces[o->nifaces++] = optarg;
 			break;
 		case 'c':
 			o->config_path = optarg;
@@ -119,6 +239,48 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_STDOUT:
 			o->to_stdout = true;
+			break;
+		case OPT_SYSLOG:
+			o->syslog = true;
+			break;
+		case 's':
+			errno = 0;
+			o->snaplen = strtol(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || o->snaplen < 64 ||
+			    o->snaplen > 262144) {
+				fprintf(stderr, "typosentry: -s %s: give a snap "
+				    "length from 64 to 262144\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'B':
+			o->buffer_size = parse_size(optarg);
+			if (o->buffer_size < (64 << 10)) {
+				fprintf(stderr, "typosentry: -B %s: give a size "
+				    "from 64kb to 2gb (like 32mb)\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'p':
+			o->no_promisc = true;
+			break;
+		case OPT_NO_IMMEDIATE:
+			o->immediate = 0;
+			break;
+		case OPT_IMMEDIATE:
+			o->immediate = 1;
+			break;
+		case 'D':
+			o->daemon = true;
+			break;
+		case OPT_PIDFILE:
+			o->pidfile = optarg;
+			break;
+		case 'u':
+			o->user = optarg;
+			break;
+		case 'g':
+			o->group = optarg;
 			break;
 		case 'T':
 			o->test_config = true;
@@ -156,9 +318,13 @@ parse_options(int argc, char **argv, struct options *o)
 		}
 		o->filter = o->filter_args;
 	}
-	if (o->ninputs == 0 && !o->test_config) {
-		fprintf(stderr, "typosentry: nothing to read: give -r FILE\n");
-		usage(stderr);
+	if (o->ninputs > 0 && o->nifaces > 0) {
+		fprintf(stderr, "typosentry: give -r FILE or -i IFACE, not "
+		    "both\n");
+		return EXIT_USAGE;
+	}
+	if (o->group != NULL && o->user == NULL) {
+		fprintf(stderr, "typosentry: -g needs -u\n");
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -187,8 +353,269 @@ check_filter(const char *filter)
 	return rc;
 }
 
+/* Loads the configuration (-c FILE, or the built-in one) and its model. */
+static int
+load_config(const struct options *o, struct ts_config *cfg,
+    struct typo_model **model, char *err, size_t errlen)
+{
+	int rc;
+
+	*model = NULL;
+	if (o->config_path != NULL)
+		rc = config_load(cfg, o->config_path, err, errlen);
+	else
+		rc = config_parse(cfg, "(built-in configuration)",
+		    default_config_yaml, default_config_yaml_len, err, errlen);
+	if (rc == 0 && (*model = typo_model_build(cfg, err, errlen)) == NULL)
+		rc = -1;
+	if (rc != 0)
+		config_free(cfg);
+	return rc;
+}
+
+/* The filter in effect: -f, else capture.filter, else (live) the ports. */
+static char *
+effective_filter(const struct options *o, const struct ts_config *cfg,
+    bool live)
+{
+	if (o->filter != NULL)
+		return strdup(o->filter);
+	if (cfg->bpf_filter_set || !live)
+		return strdup(cfg->bpf_filter != NULL ? cfg->bpf_filter : "");
+	return live_default_filter(cfg->dns_ports, cfg->n_dns_ports,
+	    cfg->smtp_ports, cfg->n_smtp_ports);
+}
+
+/* Where EVE goes: a directory, standard output (NULL), or nowhere. */
+static bool
+eve_target(const struct options *o, const struct ts_config *cfg,
+    const char **dir)
+{
+	*dir = o->to_stdout ? NULL : o->log_dir != NULL ? o->log_dir :
+	    cfg->log_dir;
+	if (cfg->eve_stdout && o->log_dir == NULL)
+		*dir = NULL;
+	return o->to_stdout || o->log_dir != NULL || cfg->eve_enabled;
+}
+
+/* path made absolute against the current directory (a daemon runs in /). */
+static const char *
+absolute(const char *path, char **keep)
+{
+	char cwd[4096];
+
+	if (path == NULL || path[0] == '/' || strcmp(path, "-") == 0 ||
+	    getcwd(cwd, sizeof(cwd)) == NULL)
+		return path;
+	size_t n = strlen(cwd) + strlen(path) + 2;
+	if ((*keep = malloc(n)) == NULL)
+		return path;
+	snprintf(*keep, n, "%s/%s", cwd, path);
+	return *keep;
+}
+
 static void
-print_summary(const struct worker *w, size_t files, size_t failed)
+syslog_apply(struct app *a)
+{
+	const struct ts_config *c = a->cfg;
+
+	syslog_out_configure(&a->slog, c->syslog_enabled || a->o->syslog,
+	    c->syslog_ident, c->syslog_facility, c->syslog_level,
+	    c->syslog_json);
+}
+
+/* Settings a reload cannot change without reopening captures. */
+static bool
+same_capture(const struct ts_config *a, const struct ts_config *b)
+{
+	if (a->capture_ifaces.n != b->capture_ifaces.n ||
+	    a->capture_promisc != b->capture_promisc ||
+	    a->capture_snaplen != b->capture_snaplen ||
+	    a->capture_buffer != b->capture_buffer ||
+	    a->capture_immediate != b->capture_immediate)
+		return false;
+	for (size_t i = 0; i < a->capture_ifaces.n; i++)
+		if (strcmp(a->capture_ifaces.v[i], b->capture_ifaces.v[i]) != 0)
+			return false;
+	return true;
+}
+
+static bool
+same_string(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) ||
+	    (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/*
+ * SIGHUP: a new configuration and typo model are built aside and checked;
+ * only when everything is right do they replace the running ones, between
+ * two packets.  Then the EVE file is opened anew (logrotate moved it).
+ */
+static void
+reload(struct app *a)
+{
+	struct ts_config *ncfg = calloc(1, sizeof(*ncfg));
+	struct typo_model *nmodel = NULL;
+	char err[1024];
+	char *nfilter = NULL;
+	const char *dir;
+
+	if (ncfg == NULL) {
+		ts_log(LOG_ERR, "SIGHUP: out of memory; configuration kept");
+		a->w.cnt.config_reload_errors++;
+		goto reopen;
+	}
+	if (load_config(a->o, ncfg, &nmodel, err, sizeof(err)) != 0) {
+		ts_log(LOG_ERR, "SIGHUP: configuration not reloaded, the "
+		    "running one is kept: %s", err);
+		a->w.cnt.config_reload_errors++;
+		free(ncfg);
+		goto reopen;
+	}
+	nfilter = effective_filter(a->o, ncfg, a->is_live);
+	if (nfilter == NULL || check_filter(nfilter) != 0) {
+		ts_log(LOG_ERR, "SIGHUP: configuration not reloaded, the "
+		    "running one is kept: bad capture filter");
+		goto reject;
+	}
+	/* The tables were sized with the old limits: they keep them. */
+	if (ncfg->flow_max_flows != a->cfg->flow_max_flows ||
+	    ncfg->flow_max_memory != a->cfg->flow_max_memory ||
+	    ncfg->flow_timeout_new != a->cfg->flow_timeout_new ||
+	    ncfg->flow_timeout_established != a->cfg->flow_timeout_established ||
+	    ncfg->flow_timeout_closed != a->cfg->flow_timeout_closed ||
+	    ncfg->stream_max_buffer != a->cfg->stream_max_buffer ||
+	    ncfg->defrag_max_datagrams != a->cfg->defrag_max_datagrams ||
+	    ncfg->defrag_max_memory != a->cfg->defrag_max_memory ||
+	    ncfg->defrag_timeout != a->cfg->defrag_timeout)
+		ts_log(LOG_WARNING, "SIGHUP: flow, stream and defrag limits "
+		    "take effect at the next start");
+	ncfg->flow_max_flows = a->cfg->flow_max_flows;
+	ncfg->flow_max_memory = a->cfg->flow_max_memory;
+	ncfg->flow_timeout_new = a->cfg->flow_timeout_new;
+	ncfg->flow_timeout_established = a->cfg->flow_timeout_established;
+	ncfg->flow_timeout_closed = a->cfg->flow_timeout_closed;
+	ncfg->stream_max_buffer = a->cfg->stream_max_buffer;
+	ncfg->defrag_max_datagrams = a->cfg->defrag_max_datagrams;
+	ncfg->defrag_max_memory = a->cfg->defrag_max_memory;
+	ncfg->defrag_timeout = a->cfg->defrag_timeout;
+	if (!same_capture(ncfg, a->cfg) ||
+	    !same_string(ncfg->run_user, a->cfg->run_user) ||
+	    !same_string(ncfg->run_group, a->cfg->run_group) ||
+	    !same_string(ncfg->run_pidfile, a->cfg->run_pidfile))
+		ts_log(LOG_WARNING, "SIGHUP: capture interfaces and options "
+		    "(but the filter) and run.* take effect at the next start");
+
+	if (a->is_live && strcmp(nfilter, a->filter) != 0 &&
+	    live_set_filter(&a->live, nfilter, err, sizeof(err)) != 0) {
+		ts_log(LOG_ERR, "SIGHUP: configuration not reloaded, the "
+		    "running one is kept: %s", err);
+		goto reject;
+	}
+	if (worker_configure(&a->w, ncfg, nmodel) != 0) {
+		ts_log(LOG_ERR, "SIGHUP: out of memory; configuration kept");
+		goto reject;
+	}
+	/* The switch: from here on the new ones are in use. */
+	config_free(a->cfg);
+	free(a->cfg);
+	typo_model_free(a->model);
+	a->cfg = ncfg;
+	a->model = nmodel;
+	free(a->filter);
+	a->filter = nfilter;
+	syslog_apply(a);
+	a->w.cnt.config_reloads++;
+	ts_log(LOG_NOTICE, "SIGHUP: configuration %s reloaded (%zu typo "
+	    "variants)", a->cfg->path, typo_model_variants(a->model));
+	goto reopen;
+
+reject:
+	a->w.cnt.config_reload_errors++;
+	if (a->is_live)
+		(void)live_set_filter(&a->live, a->filter, err, sizeof(err));
+	free(nfilter);
+	typo_model_free(nmodel);
+	config_free(ncfg);
+	free(ncfg);
+reopen:
+	if (eve_target(a->o, a->cfg, &dir) && dir != NULL) {
+		if (output_reopen(&a->out, dir, err, sizeof(err)) != 0)
+			ts_log(LOG_ERR, "SIGHUP: cannot reopen the EVE log, "
+			    "still writing to the old one: %s", err);
+		else
+			a->w.cnt.eve_reopens++;
+	}
+}
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		got_hup = 1;
+	else
+		got_stop = 1;
+	pending = 1;
+}
+
+static void
+install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* Stop: interrupt a blocking read (a pipe on standard input). */
+	sa.sa_flags = 0;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	/* Reload: a read just goes on. */
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static time_t
+mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+/* Between packets: signals, and for live capture wall-clock duties. */
+static void
+housekeeping(void *ctx)
+{
+	struct app *a = ctx;
+
+	pending = 0;
+	if (got_hup) {
+		got_hup = 0;
+		reload(a);
+	}
+	if (!a->is_live)
+		return;
+	struct timeval now;
+	gettimeofday(&now, NULL);
+	worker_tick(&a->w, &now);
+	uint32_t iv = a->cfg->stats_interval;
+	time_t t = mono_now();
+	if (iv == 0) {
+		a->stats_next = 0;
+	} else if (a->stats_next == 0 || a->stats_next > t + (time_t)iv) {
+		a->stats_next = t + (time_t)iv;
+	} else if (t >= a->stats_next) {
+		live_stats(&a->live, &a->cap);
+		worker_stats(&a->w, &now);
+		a->stats_next = t + (time_t)iv;
+	}
+}
+
+static void
+print_summary(const struct app *a, size_t files, size_t failed)
 {
 	static const struct {
 		const char	*name;
@@ -199,11 +626,22 @@ print_summary(const struct worker *w, size_t files, size_t failed)
 		TS_COUNTERS(TS_COUNTER_ROW)
 #undef TS_COUNTER_ROW
 	};
-
+	const struct worker *w = &a->w;
 	struct rusage ru;
 
-	fprintf(stderr, "typosentry: %zu file(s) read, %zu with errors\n",
-	    files - failed, failed);
+	if (a->is_live) {
+		fprintf(stderr, "typosentry: captured on %zu interface(s)\n",
+		    a->live.n);
+		fprintf(stderr, "  %-22s %12" PRIu64 "  %s\n", "kernel_packets",
+		    a->cap.received, "packets that passed the filter (pcap_stats)");
+		fprintf(stderr, "  %-22s %12" PRIu64 "  %s\n", "kernel_drops",
+		    a->cap.dropped, "dropped: no room in the kernel buffer");
+		fprintf(stderr, "  %-22s %12" PRIu64 "  %s\n", "kernel_ifdrops",
+		    a->cap.ifdropped, "dropped by the interface");
+	} else {
+		fprintf(stderr, "typosentry: %zu file(s) read, %zu with "
+		    "errors\n", files - failed, failed);
+	}
 	if (getrusage(RUSAGE_SELF, &ru) == 0)
 		fprintf(stderr, "  %-22s %12ld  %s\n", "peak_rss_kb", ru.ru_maxrss,
 		    "peak resident memory, KiB");
@@ -216,93 +654,212 @@ print_summary(const struct worker *w, size_t files, size_t failed)
 	}
 }
 
+/* The live options: configuration, then the command line. */
+static void
+live_options(const struct options *o, const struct ts_config *cfg,
+    struct live_opts *lo)
+{
+	lo->promisc = cfg->capture_promisc && !o->no_promisc;
+	lo->snaplen = o->snaplen > 0 ? (uint32_t)o->snaplen :
+	    cfg->capture_snaplen;
+	lo->buffer_size = o->buffer_size > 0 ? (size_t)o->buffer_size :
+	    cfg->capture_buffer;
+	lo->immediate = o->immediate >= 0 ? o->immediate == 1 :
+	    cfg->capture_immediate;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct options o;
-	struct ts_config cfg;
-	struct typo_model *model = NULL;
-	struct output out;
-	struct worker w;
+	struct app a;
 	char err[1024];
 	int rc;
 
+	/* Subcommands that explain and export the typo model. */
+	if (argc > 1 && strcmp(argv[1], "check") == 0)
+		return tool_check(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "variants") == 0)
+		return tool_variants(argc - 1, argv + 1);
 	memset(&o, 0, sizeof(o));
+	memset(&a, 0, sizeof(a));
+	a.o = &o;
 	if ((rc = parse_options(argc, argv, &o)) != 0) {
 		free(o.filter_args);
 		return rc;
 	}
-
-	if (o.config_path != NULL)
-		rc = config_load(&cfg, o.config_path, err, sizeof(err));
-	else
-		rc = config_parse(&cfg, "(built-in configuration)",
-		    default_config_yaml, default_config_yaml_len, err,
-		    sizeof(err));
-	if (rc == 0 && (model = typo_model_build(&cfg, err, sizeof(err))) == NULL)
-		rc = -1;
-	if (rc != 0) {
-		fprintf(stderr, "typosentry: %s\n", err);
-		config_free(&cfg);
-		free(o.filter_args);
-		return EXIT_USAGE;
+	/*
+	 * A daemon moves to "/": the files it opens later (captures, the
+	 * configuration and the EVE file on SIGHUP, the pidfile at exit)
+	 * are named from here.
+	 */
+	char *abs_keep[MAX_INPUTS + 3] = { NULL };
+	if (o.daemon) {
+		o.config_path = absolute(o.config_path, &abs_keep[0]);
+		o.log_dir = absolute(o.log_dir, &abs_keep[1]);
+		o.pidfile = absolute(o.pidfile, &abs_keep[2]);
+		for (size_t i = 0; i < o.ninputs; i++)
+			o.inputs[i] = absolute(o.inputs[i], &abs_keep[3 + i]);
 	}
+	rc = EXIT_USAGE;
+	if ((a.cfg = calloc(1, sizeof(*a.cfg))) == NULL)
+		goto out;
+	if (load_config(&o, a.cfg, &a.model, err, sizeof(err)) != 0) {
+		fprintf(stderr, "typosentry: %s\n", err);
+		goto out;
+	}
+
+	/* What to read: -r files, else interfaces (-i or the configuration). */
+	const char *const *ifaces = o.ifaces;
+	size_t nifaces = o.nifaces;
+	if (o.ninputs == 0 && nifaces == 0) {
+		ifaces = (const char *const *)a.cfg->capture_ifaces.v;
+		nifaces = a.cfg->capture_ifaces.n;
+	}
+	a.is_live = o.ninputs == 0 && nifaces > 0;
+	a.filter = effective_filter(&o, a.cfg, a.is_live);
+
+	if (a.filter == NULL || check_filter(a.filter) != 0)
+		goto out;
 	if (o.test_config) {
 		fprintf(stderr, "typosentry: configuration %s is valid (%zu "
-		    "typo variants)\n", cfg.path, typo_model_variants(model));
-		typo_model_free(model);
-		config_free(&cfg);
-		free(o.filter_args);
-		return 0;
+		    "typo variants)\n", a.cfg->path,
+		    typo_model_variants(a.model));
+		rc = 0;
+		goto out;
+	}
+	if (o.ninputs == 0 && !a.is_live) {
+		fprintf(stderr, "typosentry: nothing to read: give -r FILE or "
+		    "-i IFACE (or capture.interfaces)\n");
+		usage(stderr);
+		goto out;
 	}
 
-	const char *filter = o.filter != NULL ? o.filter : cfg.bpf_filter;
-	if (check_filter(filter) != 0) {
-		typo_model_free(model);
-		config_free(&cfg);
-		free(o.filter_args);
-		return EXIT_USAGE;
+	const char *dir;
+	bool eve_on = eve_target(&o, a.cfg, &dir);
+	if (o.daemon && eve_on && dir == NULL) {
+		fprintf(stderr, "typosentry: --daemon: EVE records would go to "
+		    "standard output, which a daemon closes; give -l DIR or "
+		    "output.dir (or output.eve: false)\n");
+		goto out;
 	}
-
-	const char *dir = o.to_stdout ? NULL :
-	    o.log_dir != NULL ? o.log_dir : cfg.log_dir;
-	if (cfg.eve_stdout && o.log_dir == NULL)
-		dir = NULL;
-	if (output_open(&out, dir, err, sizeof(err)) != 0) {
+	if (!eve_on) {
+		output_open_none(&a.out);
+	} else if (output_open(&a.out, dir, err, sizeof(err)) != 0) {
 		fprintf(stderr, "typosentry: cannot open the EVE log: %s\n", err);
-		typo_model_free(model);
-		config_free(&cfg);
-		free(o.filter_args);
-		return EXIT_USAGE;
+		goto out;
 	}
-	if (worker_init(&w, &cfg, model, &out) != 0) {
+	syslog_apply(&a);
+	if (worker_init(&a.w, a.cfg, a.model, &a.out) != 0) {
 		fprintf(stderr, "typosentry: out of memory\n");
-		output_close(&out);
-		typo_model_free(model);
-		config_free(&cfg);
-		free(o.filter_args);
-		return EXIT_USAGE;
+		output_close(&a.out);
+		goto out;
 	}
+	worker_set_syslog(&a.w, &a.slog);
+
+	if (a.is_live) {
+		struct live_opts lo;
+		live_options(&o, a.cfg, &lo);
+		if (live_open(&a.live, ifaces, nifaces, &lo, a.filter, err,
+		    sizeof(err)) != 0) {
+			fprintf(stderr, "typosentry: cannot capture on %s\n", err);
+			rc = EXIT_READ_ERROR;
+			goto out_worker;
+		}
+		a.cap.live = true;
+		worker_set_capture(&a.w, &a.cap);
+	}
+
+	/* Everything is open: detach, note our PID, give up root. */
+	if (o.daemon) {
+		if (service_daemonize(err, sizeof(err)) != 0) {
+			fprintf(stderr, "typosentry: --daemon: %s\n", err);
+			goto out_live;
+		}
+		ts_log_to_stderr(false);
+		ts_log_to_syslog(true);
+		o.quiet = true;
+	}
+	const char *pidfile = o.pidfile != NULL ? o.pidfile :
+	    a.cfg->run_pidfile;
+	char *pidfile_copy = pidfile != NULL ? strdup(pidfile) : NULL;
+	if (pidfile != NULL && (pidfile_copy == NULL ||
+	    service_pidfile_write(pidfile_copy, err, sizeof(err)) != 0)) {
+		ts_log(LOG_ERR, "--pidfile: %s", pidfile_copy != NULL ? err :
+		    "out of memory");
+		free(pidfile_copy);
+		goto out_live;
+	}
+	const char *user = o.user != NULL ? o.user : a.cfg->run_user;
+	const char *group = o.user != NULL ? o.group : a.cfg->run_group;
+	if (user != NULL && service_drop_privileges(user, group, a.is_live,
+	    err, sizeof(err)) != 0) {
+		ts_log(LOG_ERR, "cannot drop privileges to %s%s%s: %s", user,
+		    group != NULL ? ":" : "", group != NULL ? group : "", err);
+		service_pidfile_remove(pidfile_copy);
+		free(pidfile_copy);
+		goto out_live;
+	}
+	install_signals();
 
 	size_t failed = 0;
 	bool unreadable = false;
-	for (size_t i = 0; i < o.ninputs; i++) {
-		struct capture_result res;
-		if (capture_file(&w, o.inputs[i], filter, &res) != 0) {
-			failed++;
-			if (res.packets == 0)
-				unreadable = true;
+	if (a.is_live) {
+		ts_log(LOG_NOTICE, "capturing on %zu interface(s)%s%s%s",
+		    nifaces, a.filter[0] != '\0' ? " with filter '" : "",
+		    a.filter, a.filter[0] != '\0' ? "'" : "");
+		live_run(&a.live, &a.w, &got_stop, housekeeping, &a);
+		ts_log(LOG_NOTICE, "stopping (signal)");
+	} else {
+		struct capture_hooks hooks = { &got_stop, &pending,
+		    housekeeping, &a };
+		for (size_t i = 0; i < o.ninputs && !got_stop; i++) {
+			struct capture_result res;
+			if (capture_file(&a.w, o.inputs[i], a.filter, &hooks,
+			    &res) != 0) {
+				failed++;
+				if (res.packets == 0)
+					unreadable = true;
+			}
+			if (res.interrupted)
+				ts_log(LOG_NOTICE, "%s: stopped by a signal after "
+				    "packet %" PRIu64, o.inputs[i], res.packets);
 		}
 	}
 	/* End of input: flows still open give up what they hold. */
-	worker_flush(&w);
+	worker_flush(&a.w);
+	if (a.is_live) {
+		struct timeval now;
+		gettimeofday(&now, NULL);
+		live_stats(&a.live, &a.cap);
+		if (a.cfg->stats_interval != 0)
+			worker_stats(&a.w, &now);
+		ts_log(LOG_NOTICE, "%" PRIu64 " packets, %" PRIu64 " alerts, %"
+		    PRIu64 " suppressed; kernel: %" PRIu64 " received, %" PRIu64
+		    " dropped, %" PRIu64 " dropped by the interface",
+		    a.w.cnt.packets, a.w.cnt.alerts, a.w.cnt.alerts_suppressed,
+		    a.cap.received, a.cap.dropped, a.cap.ifdropped);
+	}
 	if (!o.quiet)
-		print_summary(&w, o.ninputs, failed);
+		print_summary(&a, o.ninputs, failed);
+	service_pidfile_remove(pidfile_copy);
+	free(pidfile_copy);
+	rc = unreadable ? EXIT_READ_ERROR : 0;
 
-	worker_free(&w);
-	output_close(&out);
-	typo_model_free(model);
-	config_free(&cfg);
+out_live:
+	if (a.is_live)
+		live_close(&a.live);
+out_worker:
+	worker_free(&a.w);
+	output_close(&a.out);
+out:
+	typo_model_free(a.model);
+	if (a.cfg != NULL)
+		config_free(a.cfg);
+	free(a.cfg);
+	free(a.filter);
 	free(o.filter_args);
-	return unreadable ? EXIT_READ_ERROR : 0;
+	for (size_t i = 0; i < sizeof(abs_keep) / sizeof(abs_keep[0]); i++)
+		free(abs_keep[i]);
+	return rc;
 }

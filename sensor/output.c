@@ -1,34 +1,68 @@
 /*
  * output.c — EVE file and standard-output sinks.
  *
- * The file is opened in append mode and never truncated, so a restart or a
- * second run adds to what is there.  Each record is written with a single
- * fwrite and flushed: a reader never sees half of our line unless the disk
- * fills mid-write, and then the error is reported.
+ * The file is opened with O_APPEND and never truncated, so a restart or a
+ * second run adds to what is there, and logrotate can move it away: on
+ * SIGHUP output_reopen() creates a new one.  Each record is written with
+ * a single writev() of the line and its newline.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
+#include "log.h"
 #include "output.h"
+
+static time_t
+monotonic_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+static char *
+eve_path(const char *dir)
+{
+	size_t n = strlen(dir) + sizeof("/eve.json");
+	char *p = malloc(n);
+
+	if (p != NULL)
+		snprintf(p, n, "%s/eve.json", dir);
+	return p;
+}
+
+static int
+open_append(const char *path)
+{
+	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+	    O_NOCTTY, 0640);
+}
 
 int
 output_open(struct output *o, const char *dir, char *err, size_t errlen)
 {
 	memset(o, 0, sizeof(*o));
+	o->fd = -1;
 	if (dir == NULL) {
-		o->eve = stdout;
-		o->path = strdup("-");
-		return o->path == NULL ? -1 : 0;
+		o->fd = STDOUT_FILENO;
+		if ((o->path = strdup("-")) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		return 0;
 	}
-	size_t n = strlen(dir) + sizeof("/eve.json");
-	if ((o->path = malloc(n)) == NULL) {
+	if ((o->path = eve_path(dir)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	snprintf(o->path, n, "%s/eve.json", dir);
-	if ((o->eve = fopen(o->path, "a")) == NULL) {
+	if ((o->fd = open_append(o->path)) < 0) {
 		snprintf(err, errlen, "%s: %s", o->path, strerror(errno));
 		free(o->path);
 		o->path = NULL;
@@ -38,29 +72,125 @@ output_open(struct output *o, const char *dir, char *err, size_t errlen)
 	return 0;
 }
 
+void
+output_open_none(struct output *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->fd = -1;
+}
+
+int
+output_reopen(struct output *o, const char *dir, char *err, size_t errlen)
+{
+	char *path;
+	int fd;
+
+	if (dir == NULL || o->fd < 0 || !o->owned)
+		return 0;
+	if ((path = eve_path(dir)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if ((fd = open_append(path)) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	close(o->fd);
+	free(o->path);
+	o->fd = fd;
+	o->path = path;
+	return 0;
+}
+
+/* A failed write: count it for the next message, report if due. */
+static void
+write_failed(struct output *o, int err)
+{
+	time_t now = monotonic_seconds();
+
+	o->unreported++;
+	if (o->failing && now - o->reported_at < OUTPUT_ERROR_INTERVAL)
+		return;
+	if (!o->failing)
+		ts_log(LOG_ERR, "%s: write error: %s (EVE records are dropped "
+		    "and counted in output_errors until writes work again)",
+		    o->path, strerror(err));
+	else
+		ts_log(LOG_ERR, "%s: write error: %s (%llu records dropped in "
+		    "the last %d s)", o->path, strerror(err),
+		    (unsigned long long)o->unreported, OUTPUT_ERROR_INTERVAL);
+	o->failing = true;
+	o->unreported = 0;
+	o->reported_at = now;
+}
+
 int
 output_write(struct output *o, const char *line, size_t len)
 {
-	if (o->eve == NULL)
+	struct iovec iov[2] = {
+		{ (void *)(uintptr_t)line, len },
+		{ (void *)(uintptr_t)"\n", 1 },
+	};
+	size_t total = len + 1, done = 0;
+	int err = 0;
+
+	if (o->fd < 0)
 		return 0;
-	if (fwrite(line, 1, len, o->eve) != len || fputc('\n', o->eve) == EOF ||
-	    fflush(o->eve) != 0) {
-		if (!o->error_reported) {
-			fprintf(stderr, "typosentry: %s: write error: %s\n",
-			    o->path, strerror(errno));
-			o->error_reported = true;
+	while (done < total) {
+		ssize_t r = writev(o->fd, iov, 2);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			err = errno;
+			break;
 		}
-		clearerr(o->eve);
-		return -1;
+		if (r == 0) {
+			err = EIO;
+			break;
+		}
+		done += (size_t)r;
+		/* Pipes may take a long line in pieces: write the rest. */
+		for (int i = 0; i < 2; i++) {
+			size_t take = (size_t)r < iov[i].iov_len ? (size_t)r :
+			    iov[i].iov_len;
+			iov[i].iov_base = (char *)iov[i].iov_base + take;
+			iov[i].iov_len -= take;
+			r -= (ssize_t)take;
+		}
 	}
-	return 0;
+	if (done == total) {
+		if (o->failing) {
+			ts_log(LOG_NOTICE, "%s: writes work again (%llu "
+			    "records dropped since the last message)", o->path,
+			    (unsigned long long)o->unreported);
+			o->failing = false;
+			o->unreported = 0;
+		}
+		return 0;
+	}
+	/*
+	 * Part of the line went out (a full disk): take it back, so that
+	 * the file holds whole lines only.  With O_APPEND the offset is just
+	 * past what was written.
+	 */
+	struct stat st;
+	if (done > 0 && fstat(o->fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		off_t end = lseek(o->fd, 0, SEEK_CUR);
+		if (end >= (off_t)done && ftruncate(o->fd, end - (off_t)done) != 0)
+			ts_log(LOG_ERR, "%s: cannot remove a partial record: %s",
+			    o->path, strerror(errno));
+	}
+	write_failed(o, err);
+	return -1;
 }
 
 void
 output_close(struct output *o)
 {
-	if (o->owned && o->eve != NULL && fclose(o->eve) != 0)
-		fprintf(stderr, "typosentry: %s: %s\n", o->path, strerror(errno));
+	if (o->owned && o->fd >= 0 && close(o->fd) != 0)
+		ts_log(LOG_ERR, "%s: %s", o->path, strerror(errno));
 	free(o->path);
 	memset(o, 0, sizeof(*o));
+	o->fd = -1;
 }

@@ -6,13 +6,19 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
+#include <stdint.h>
+#include <time.h>
+
+/* Write errors are reported at most once per this many seconds. */
+#define OUTPUT_ERROR_INTERVAL	60
 
 struct output {
-	FILE	*eve;		/* NULL when EVE output is off */
-	char	*path;		/* for messages; "-" for standard output */
-	bool	 owned;		/* we opened it and must close it */
-	bool	 error_reported;
+	int		 fd;		/* -1 when EVE output is off */
+	char		*path;		/* DIR/eve.json; "-" for standard output */
+	bool		 owned;		/* we opened it and must close it */
+	bool		 failing;	/* the last write failed */
+	uint64_t	 unreported;	/* failures since the last message */
+	time_t		 reported_at;	/* monotonic seconds of that message */
 };
 
 /*
@@ -21,12 +27,27 @@ struct output {
  */
 int output_open(struct output *o, const char *dir, char *err, size_t errlen);
 
+/* EVE output off: every write succeeds and goes nowhere. */
+void output_open_none(struct output *o);
+
 /*
- * Writes one record and a newline, flushed so that an alert reaches the
- * file at once.  Returns 0, or -1 (the first failure is reported on
- * standard error; the caller counts every one).
+ * Writes one record and a newline in one system call, so that an alert
+ * reaches the file at once and a reader never sees half of a line.
+ * Returns 0, or -1: the caller counts every failure; the first one, and
+ * then one per OUTPUT_ERROR_INTERVAL, is reported with the number of
+ * failures since.  A record cut short by a full disk is taken back out
+ * of the file, so the lines already there stay whole and the next one
+ * starts on a line of its own.
  */
 int output_write(struct output *o, const char *line, size_t len);
+
+/*
+ * Opens DIR/eve.json anew (SIGHUP: logrotate has moved the old file).  On
+ * failure the old file stays in use and -1 is returned with a message in
+ * err.  dir NULL: standard output, nothing to do.
+ */
+int output_reopen(struct output *o, const char *dir, char *err,
+    size_t errlen);
 
 void output_close(struct output *o);
 

@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../decoders/decode.h"
 #include "../decoders/flow_id.h"
@@ -52,6 +53,33 @@ emit(struct worker *w)
 		w->cnt.output_errors++;
 }
 
+/*
+ * Whether the alert in w->hit, from ep->src, repeats one sent within the
+ * suppression window (then it is only counted).  Checked before the record
+ * is built: a flood of repeats costs no JSON.
+ */
+static bool
+alert_suppressed(struct worker *w, const struct eve_endpoints *ep)
+{
+	return suppress_check(&w->suppress, signatures[w->hit.sig].sid,
+	    &ep->src, w->hit.match.observed, w->now.tv_sec, &w->cnt);
+}
+
+/* The alert record in w->json goes to EVE and to syslog. */
+static void
+alert_emit(struct worker *w, const struct eve_endpoints *ep)
+{
+	w->cnt.alerts++;
+	emit(w);
+	if (w->slog != NULL && w->slog->on) {
+		if (w->slog->json && w->json.overflow)
+			return;
+		syslog_out_alert(w->slog, &w->hit, ep, w->json.buf,
+		    w->json.len);
+		w->cnt.syslog_alerts++;
+	}
+}
+
 /* The endpoints of data flowing in direction dir of f. */
 static void
 flow_endpoints(const struct flow *f, enum flow_dir dir,
@@ -81,7 +109,7 @@ static void
 dns_message(struct worker *w, struct slice msg,
     const struct eve_endpoints *ep, uint64_t flow_id)
 {
-	struct eve_ctx c = { &w->src, w->now, w->now_cnt, ep, flow_id };
+	struct eve_ctx c = { &w->src, w->now, w->now_cnt, ep, flow_id, w->priv };
 
 	if (dns_decode(msg, &w->dns, &w->cnt) != TS_OK)
 		return;
@@ -91,9 +119,10 @@ dns_message(struct worker *w, struct slice msg,
 	}
 	if (dns_rules_eval(w->model, w->cfg, &w->dns, &w->hit, &w->cnt) == 0)
 		return;
-	w->cnt.alerts++;
+	if (alert_suppressed(w, ep))
+		return;
 	eve_dns_alert(&w->json, &c, &w->dns, &w->hit);
-	emit(w);
+	alert_emit(w, ep);
 }
 
 /* dns_tcp callback: one whole message of the flow. */
@@ -117,16 +146,18 @@ smtp_event(void *ctx, const struct smtp_event *ev)
 
 	/* The recipient travels from client to server. */
 	flow_endpoints(d->f, FLOW_TO_SERVER, &ep);
-	struct eve_ctx c = { &w->src, w->now, w->now_cnt, &ep, d->f->id };
+	struct eve_ctx c = { &w->src, w->now, w->now_cnt, &ep, d->f->id,
+	    w->priv };
 	if (w->cfg->log_smtp) {
 		eve_smtp_event(&w->json, &c, ev);
 		emit(w);
 	}
 	if (smtp_rules_eval(w->model, ev, &w->hit, &w->cnt) == 0)
 		return;
-	w->cnt.alerts++;
+	if (alert_suppressed(w, &ep))
+		return;
 	eve_smtp_alert(&w->json, &c, ev, &w->hit);
-	emit(w);
+	alert_emit(w, &ep);
 }
 
 static void
@@ -323,6 +354,8 @@ worker_init(struct worker *w, const struct ts_config *cfg,
 	w->cfg = cfg;
 	w->model = model;
 	w->out = out;
+	w->stats_packet_time = true;
+	clock_gettime(CLOCK_MONOTONIC, &w->started);
 	if (json_init(&w->json, EVE_RECORD_MAX) != 0)
 		return -1;
 	if (flow_table_init(&w->flows, &fl, flow_release, w, &w->cnt) != 0) {
@@ -334,7 +367,90 @@ worker_init(struct worker *w, const struct ts_config *cfg,
 		json_free(&w->json);
 		return -1;
 	}
+	if (worker_configure(w, cfg, model) != 0) {
+		defrag_free(&w->defrag);
+		flow_table_free(&w->flows);
+		json_free(&w->json);
+		return -1;
+	}
 	return 0;
+}
+
+int
+worker_configure(struct worker *w, const struct ts_config *cfg,
+    const struct typo_model *model)
+{
+	if (suppress_configure(&w->suppress, cfg->suppress_window,
+	    cfg->suppress_max) != 0)
+		return -1;
+	w->cfg = cfg;
+	w->model = model;
+	privacy_init(&w->privacy, cfg->privacy, cfg->privacy_key);
+	w->priv = cfg->privacy == PRIVACY_KEEP ? NULL : &w->privacy;
+	if (cfg->stats_interval != w->stats_interval)
+		w->stats_next = 0;
+	w->stats_interval = cfg->stats_interval;
+	return 0;
+}
+
+void
+worker_set_syslog(struct worker *w, const struct syslog_out *s)
+{
+	w->slog = s;
+}
+
+void
+worker_set_capture(struct worker *w, const struct capture_stats *cap)
+{
+	w->cap = cap;
+	w->stats_packet_time = cap == NULL;
+}
+
+void
+worker_stats(struct worker *w, const struct timeval *ts)
+{
+	static const struct capture_stats offline = { .live = false };
+	struct timespec now;
+	struct stats_gauges g = {
+		.flows_active = w->flows.count,
+		.flow_memuse = w->flows.mem_used,
+		.defrag_memuse = w->defrag.mem_used,
+	};
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	g.uptime = (uint64_t)(now.tv_sec - w->started.tv_sec);
+	w->cnt.stats_records++;
+	eve_stats(&w->json, ts, &w->cnt, w->cap != NULL ? w->cap : &offline,
+	    &g);
+	emit(w);
+}
+
+/* Offline: a stats record each time packet time crosses an interval. */
+static void
+stats_by_packet_time(struct worker *w)
+{
+	time_t t = w->now.tv_sec;
+
+	if (w->stats_interval == 0 || !w->stats_packet_time)
+		return;
+	/* The first packet (or a capture going back in time) starts the
+	 * count again. */
+	if (w->stats_next == 0 || t + (time_t)w->stats_interval < w->stats_next) {
+		w->stats_next = t + (time_t)w->stats_interval;
+		return;
+	}
+	if (t >= w->stats_next) {
+		worker_stats(w, &w->now);
+		w->stats_next = t + (time_t)w->stats_interval;
+	}
+}
+
+void
+worker_tick(struct worker *w, const struct timeval *now)
+{
+	w->now = *now;
+	flow_table_expire(&w->flows, now);
+	defrag_expire(&w->defrag, now);
 }
 
 void
@@ -351,6 +467,7 @@ void
 worker_free(struct worker *w)
 {
 	flow_table_free(&w->flows);
+	suppress_free(&w->suppress);
 	defrag_free(&w->defrag);
 	json_free(&w->json);
 }
@@ -373,6 +490,7 @@ worker_packet(struct worker *w, int dlt, const struct pcap_pkthdr *h,
 
 	flow_table_expire(&w->flows, &pkt.ts);
 	defrag_expire(&w->defrag, &pkt.ts);
+	stats_by_packet_time(w);
 
 	st = decode_packet(&pkt, data, h->caplen, &w->cnt);
 	if (st == TS_FRAGMENT) {

@@ -23,6 +23,10 @@
 #include "eve.h"
 #include "json.h"
 #include "output.h"
+#include "privacy.h"
+#include "stats.h"
+#include "suppress.h"
+#include "syslog_out.h"
 
 struct worker {
 	const struct ts_config	*cfg;
@@ -37,10 +41,52 @@ struct worker {
 	struct dns_message	 dns;		/* scratch */
 	struct rule_hit		 hit;		/* scratch */
 	struct json		 json;
+
+	/* Alert volume, privacy, syslog and stats (set by worker_init and
+	 * worker_configure from the configuration). */
+	struct suppress		 suppress;
+	struct privacy		 privacy;
+	const struct privacy	*priv;		/* NULL: addresses as sent */
+	const struct syslog_out	*slog;		/* NULL: no syslog output */
+	const struct capture_stats *cap;	/* NULL: offline */
+	uint32_t		 stats_interval;	/* seconds; 0 off */
+	bool			 stats_packet_time;	/* offline */
+	time_t			 stats_next;	/* packet time of the next one */
+	struct timespec		 started;	/* monotonic, for uptime */
 };
 
 int worker_init(struct worker *w, const struct ts_config *cfg,
     const struct typo_model *model, struct output *out);
+/*
+ * Takes a new configuration and typo model (SIGHUP): the flow, stream and
+ * fragment limits stay those the tables were made with; the rest (ports,
+ * rules, suppression, privacy, stats interval) applies from the next
+ * packet.  The caller keeps both alive until the next call or
+ * worker_free().  Returns 0, or -1 (no memory for the suppression table:
+ * the old settings stay).
+ */
+int worker_configure(struct worker *w, const struct ts_config *cfg,
+    const struct typo_model *model);
+
+/* Alerts also go to syslog through s (NULL: not). */
+void worker_set_syslog(struct worker *w, const struct syslog_out *s);
+
+/*
+ * Stats records: every interval seconds of packet time (offline) or when
+ * the caller says (live: worker_stats() on wall time); cap gives pcap's
+ * figures (NULL offline).
+ */
+void worker_set_capture(struct worker *w, const struct capture_stats *cap);
+
+/* Writes one stats record now (time ts). */
+void worker_stats(struct worker *w, const struct timeval *ts);
+
+/*
+ * Live capture with no packets: time passes all the same, so idle flows
+ * and fragments expire (their pending events come out) at wall time now.
+ */
+void worker_tick(struct worker *w, const struct timeval *now);
+
 /* Ends every flow (pending SMTP replies become "not seen") and frees. */
 void worker_free(struct worker *w);
 

@@ -7,8 +7,17 @@
 #   oracle      every MX question tshark decodes, typosentry decodes
 #   robustness  the public captures in ../shared/pcaps under ASan+UBSan:
 #               no crash, no sanitizer report, no leak
+#   operations  tests/ops.py: syslog to a real rsyslogd, signals, reload,
+#               logrotate, write errors, --daemon, -u, stats, suppression,
+#               privacy (plain and sanitized)
+#   live        tests/live.py: live capture on a veth pair between two
+#               network namespaces with dnsmasq, smtp-sink, dig, swaks and
+#               tcpreplay (needs root; skipped, saying why, without)
+#   install     make install into a DESTDIR, and the unit, man page and
+#               logrotate snippet checked with their own tools
 #
-# Prints one line per failure and ends with "N passed, N failed".
+# Prints one line per failure and ends with "N passed, N failed" (and
+# ", N skipped" when a test could not run here).
 set -u
 
 cd "$(dirname "$0")/.."
@@ -22,8 +31,21 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 pass=0
 fail=0
+skip=0
 ok() { pass=$((pass + 1)); }
 ko() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# run_py SCRIPT BINARY TEST: exit 0 passes, 77 is a skip (the script says
+# why), anything else fails.
+run_py() {
+	out=$($PY "$1" "$2" "$3" 2>&1)
+	rc=$?
+	case $rc in
+	0) ok ;;
+	77) skip=$((skip + 1)); echo "$out" ;;
+	*) ko "$3 ($1) with $2"; echo "$out" | tail -40 ;;
+	esac
+}
 
 # Unit tests.
 for t in build/tests/test_* build/asan/tests/test_*; do
@@ -63,15 +85,51 @@ fi
 # A million one-packet flows stay under the flow memory cap.
 if $PY tests/flood.py "$BIN" 1000000; then ok; else ko "flow flood"; fi
 
-# make install puts the binary and the configuration under DESTDIR/PREFIX.
+# Operations, with both binaries; live capture in namespaces.
+for t in $($PY tests/ops.py --list); do
+	for bin in "$BIN" "$ASAN_BIN"; do run_py tests/ops.py "$bin" "$t"; done
+done
+run_py tests/live.py "$BIN" live-alerts
+run_py tests/live.py "$ASAN_BIN" live-alerts-immediate
+run_py tests/live.py "$BIN" live-tcpreplay
+
+# make install puts the binary, the configuration, the man page, the unit
+# file and the logrotate snippet under DESTDIR/PREFIX.
 dest=$(mktemp -d)
+p=$dest/usr/local
 if make --no-print-directory -s install DESTDIR="$dest" PREFIX=/usr/local >/dev/null &&
-    "$dest/usr/local/bin/typosentry" -T -c "$dest/usr/local/etc/typosentry/typosentry.yaml" 2>/dev/null; then
+    "$p/bin/typosentry" -T -c "$p/etc/typosentry/typosentry.yaml" 2>/dev/null &&
+    [ -f "$p/share/man/man8/typosentry.8" ] &&
+    grep -qx "ExecStart=/usr/local/bin/typosentry -q -c /usr/local/etc/typosentry/typosentry.yaml -l /var/log/typosentry --pidfile /run/typosentry/typosentry.pid" \
+	"$p/lib/systemd/system/typosentry.service" &&
+    grep -q "^/var/log/typosentry/eve.json {" "$p/etc/logrotate.d/typosentry" &&
+    ! grep -q "@[A-Z]*@" "$p/lib/systemd/system/typosentry.service" "$p/etc/logrotate.d/typosentry"; then
 	ok
 else
 	ko "make install DESTDIR=$dest"
 fi
 rm -rf "$dest"
 
-echo "$pass passed, $fail failed"
+# The installed unit passes systemd-analyze verify (ExecStart must exist:
+# install with PREFIX pointing at a temporary directory), the logrotate
+# snippet parses, the man page renders without a warning.
+dest=$(mktemp -d)
+if make --no-print-directory -s install PREFIX="$dest" >/dev/null &&
+    { ! command -v systemd-analyze >/dev/null ||
+      MANPATH="$dest/share/man:" systemd-analyze verify \
+	"$dest/lib/systemd/system/typosentry.service"; } &&
+    logrotate -d "$dest/etc/logrotate.d/typosentry" >/dev/null 2>&1 &&
+    warn=$(groff -man -Tutf8 -ww -z man/typosentry.8 2>&1) && [ -z "$warn" ] &&
+    warn=$(MANWIDTH=80 man -l man/typosentry.8 2>&1 >/dev/null) && [ -z "$warn" ]; then
+	ok
+else
+	ko "unit file, logrotate snippet or man page: $warn"
+fi
+rm -rf "$dest"
+
+if [ "$skip" -gt 0 ]; then
+	echo "$pass passed, $fail failed, $skip skipped"
+else
+	echo "$pass passed, $fail failed"
+fi
 [ "$fail" -eq 0 ]

@@ -995,7 +995,8 @@ ipv6_lengths(void **state)
 	udp(&f, 8 + sizeof(payload));
 	putn(&f, payload, sizeof(payload));
 	assert_int_equal(decode(&f, DLT_EN10MB, &pkt, &cnt), TS_INVALID);
-	expect_counters(&cnt, "ipv6", 1, "ip_invalid", 1, NULL);
+	expect_counters(&cnt, "ipv6", 1, "ip_invalid", 1, "ipv6_invalid", 1,
+	    NULL);
 	frame_free(&f);
 
 	/* No next header, nothing after the fixed header. */
@@ -1021,7 +1022,9 @@ ipv6_lengths(void **state)
 	assert_null(pkt.payload.p);
 	assert_int_equal(cnt.ipv6, 1);
 	assert_int_equal(cnt.ip_truncated + cnt.ip_invalid, 1);
-	assert_int_equal(sum_counters(&cnt), 2);
+	/* ... and the per-version copy of the same counter. */
+	assert_int_equal(cnt.ipv6_truncated + cnt.ipv6_invalid, 1);
+	assert_int_equal(sum_counters(&cnt), 3);
 	frame_free(&f);
 
 	/* A version other than 6 under the IPv6 EtherType. */
@@ -1030,7 +1033,7 @@ ipv6_lengths(void **state)
 	ipv6_udp(&f);
 	f.b[14] = 0x40;
 	assert_int_equal(decode(&f, DLT_EN10MB, &pkt, &cnt), TS_INVALID);
-	expect_counters(&cnt, "ip_invalid", 1, NULL);
+	expect_counters(&cnt, "ip_invalid", 1, "ipv6_invalid", 1, NULL);
 	frame_free(&f);
 }
 

@@ -16,8 +16,15 @@
 static const char config_text[] =
     "protect:\n"
     "  tlds: [mil, gov]\n"
+    "  labels: {mil: [navy, af]}\n"
     "  domains: [army.mil, gmail.com, mail.com, yahoo.co.uk]\n"
-    "allow: [gmial.net, allowed.ml]\n";
+    "allow: [gmial.net, allowed.ml]\n"
+    "typo:\n"
+    "  flag-tlds: [ml]\n"
+    "  append-tlds: [com]\n"
+    "  swap-tlds: [net]\n"
+    "  severity: {homoglyph: 1}\n"
+    "  rule-severity: {army.mil: 1}\n";
 
 struct fixture {
 	struct ts_config	cfg;
@@ -88,13 +95,20 @@ tld_typos(void **state)
 {
 	expect_typo(state, "army.ml", "army.mil", "tld-omission",
 	    TYPO_TARGET_DOMAIN);
+	/* A known label: reported as a typo of its protected TLD. */
 	expect_typo(state, "navy.ml", "navy.mil", "tld-omission",
+	    TYPO_TARGET_TLD);
+	/* Any label under a TLD flagged whole. */
+	expect_typo(state, "unknown.ml", "unknown.mil", "tld-omission",
 	    TYPO_TARGET_TLD);
 	expect_typo(state, "us.army.ml", "us.army.mil", "tld-omission",
 	    TYPO_TARGET_DOMAIN);
 	expect_typo(state, "mail.navy.ml", "mail.navy.mil", "tld-omission",
 	    TYPO_TARGET_TLD);
 	expect_typo(state, "navy.il", "navy.mil", "tld-omission",
+	    TYPO_TARGET_TLD);
+	/* A short label (af) needs the TLD flagged whole. */
+	expect_typo(state, "af.ml", "af.mil", "tld-omission",
 	    TYPO_TARGET_TLD);
 	/* Case and the final dot do not matter. */
 	expect_typo(state, "ARMY.ML.", "army.mil", "tld-omission",
@@ -106,12 +120,15 @@ tld_typo_explained(void **state)
 {
 	struct typo_match m;
 
-	assert_int_equal(match(state, "navy.ml", &m), TYPO_MATCH);
-	assert_string_equal(m.observed, "navy.ml");
+	assert_int_equal(match(state, "unknown.ml", &m), TYPO_MATCH);
+	assert_string_equal(m.observed, "unknown.ml");
 	assert_string_equal(m.rule, "mil");
 	assert_string_equal(m.explanation,
-	    "navy.ml imitates navy.mil: TLD 'mil' typed as 'ml', "
+	    "unknown.ml imitates unknown.mil: TLD 'mil' typed as 'ml', "
 	    "omission of 'i'");
+	/* Rule severity from the policy. */
+	assert_int_equal(match(state, "army.ml", &m), TYPO_MATCH);
+	assert_int_equal(m.severity, 1);
 }
 
 static void
@@ -154,6 +171,51 @@ domain_typo_explained(void **state)
 }
 
 static void
+more_classes(void **state)
+{
+	struct typo_match m;
+
+	expect_typo(state, "gmeil.com", "gmail.com", "vowel-swap",
+	    TYPO_TARGET_DOMAIN);
+	expect_typo(state, "gmaik.com", "gmail.com", "substitution",
+	    TYPO_TARGET_DOMAIN);
+	assert_int_equal(match(state, "gmaik.com", &m), TYPO_MATCH);
+	assert_non_null(strstr(m.explanation, "neighbouring key on QWERTY"));
+	expect_typo(state, "gmaih.com", "gmail.com", "bitsquatting",
+	    TYPO_TARGET_DOMAIN);
+	expect_typo(state, "g-mail.com", "gmail.com", "hyphenation",
+	    TYPO_TARGET_DOMAIN);
+	expect_typo(state, "gm.ail.com", "gmail.com", "dot-insertion",
+	    TYPO_TARGET_DOMAIN);
+	expect_typo(state, "gmailcom.com", "gmail.com", "dot-omission",
+	    TYPO_TARGET_DOMAIN);
+	expect_typo(state, "armymil.com", "army.mil", "dot-omission",
+	    TYPO_TARGET_DOMAIN);
+	expect_typo(state, "army.mil.com", "army.mil", "appended-tld",
+	    TYPO_TARGET_DOMAIN);
+	expect_typo(state, "gmail.net", "gmail.com", "tld-swap",
+	    TYPO_TARGET_DOMAIN);
+	expect_typo(state, "yahoo.uk", "yahoo.co.uk", "tld-swap",
+	    TYPO_TARGET_DOMAIN);
+	expect_typo(state, "grnail.com", "gmail.com", "lookalike",
+	    TYPO_TARGET_DOMAIN);
+	expect_typo(state, "gmai1.com", "gmail.com", "substitution",
+	    TYPO_TARGET_DOMAIN);
+	expect_typo(state, "grnai1.com", "gmail.com", "lookalike",
+	    TYPO_TARGET_DOMAIN);
+	/* gmail.com with a Cyrillic a, as an A-label and as UTF-8. */
+	expect_typo(state, "xn--gmil-63d.com", "gmail.com", "homoglyph",
+	    TYPO_TARGET_DOMAIN);
+	expect_typo(state, "gm\xd0\xb0il.com", "gmail.com", "homoglyph",
+	    TYPO_TARGET_DOMAIN);
+	assert_int_equal(match(state, "xn--gmil-63d.com", &m), TYPO_MATCH);
+	assert_int_equal(m.severity, 1);
+	/* Accents: gmàil. */
+	expect_typo(state, "gm\xc3\xa0il.com", "gmail.com", "homoglyph",
+	    TYPO_TARGET_DOMAIN);
+}
+
+static void
 never_flagged(void **state)
 {
 	/* Protected, and under protected names or TLDs. */
@@ -170,6 +232,11 @@ never_flagged(void **state)
 	expect_result(state, "mx.allowed.ml", TYPO_EXEMPT);
 	/* The public suffix is co.il, not the typo il. */
 	expect_result(state, "nana10.co.il", TYPO_NONE);
+	/* il is not flagged whole: only known labels alert there. */
+	expect_result(state, "unknown.il", TYPO_NONE);
+	/* A short label (af) has no variants of its own. */
+	expect_result(state, "af.il", TYPO_NONE);
+	expect_result(state, "af.com", TYPO_NONE);
 	/* A public suffix alone has no registrant. */
 	expect_result(state, "ml", TYPO_NONE);
 	expect_result(state, "example.org", TYPO_NONE);
@@ -229,6 +296,7 @@ main(void)
 		cmocka_unit_test(tld_typo_explained),
 		cmocka_unit_test(domain_typos),
 		cmocka_unit_test(domain_typo_explained),
+		cmocka_unit_test(more_classes),
 		cmocka_unit_test(never_flagged),
 		cmocka_unit_test(invalid_names),
 		cmocka_unit_test(bad_config_names),

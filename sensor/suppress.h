@@ -1,0 +1,64 @@
+/*
+ * suppress.h — alert volume control.
+ *
+ * An alert identical to one that went out less than `window` seconds
+ * earlier (same signature, same source address, same observed name) is
+ * suppressed and counted: a host retrying a mistyped address every second
+ * raises one alert per window, not one per try.  The first alert always
+ * goes out; the window starts with it and is not extended by the
+ * suppressed ones.
+ *
+ * The table is bounded (max entries, allocated once).  It holds a 64-bit
+ * keyed SipHash of each key, not the key: two different alerts would have
+ * to collide on 64 bits of a secret-keyed hash for one to hide the other.
+ * When full, the oldest entry is evicted (counted in suppress_evicted when
+ * its window was still running), so the worst case is an extra alert,
+ * never a lost first one.
+ */
+#ifndef TS_SUPPRESS_H
+#define TS_SUPPRESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "../decoders/counters.h"
+#include "../decoders/packet.h"
+
+struct suppress_entry {
+	uint64_t	hash;
+	time_t		since;		/* time of the alert that went out */
+	uint32_t	next;		/* bucket chain: index + 1, 0 ends */
+	bool		live;
+};
+
+struct suppress {
+	uint32_t		 window;	/* seconds; 0: off */
+	uint32_t		 max;		/* entries */
+	struct suppress_entry	*ring;		/* max entries, oldest at head */
+	uint32_t		 head, count;
+	uint32_t		*buckets;	/* index + 1 of the first entry */
+	uint32_t		 mask;
+	uint8_t			 key[16];
+};
+
+/* Returns 0, or -1 (no memory).  window 0: nothing is allocated. */
+int suppress_init(struct suppress *s, uint32_t window, uint32_t max);
+void suppress_free(struct suppress *s);
+
+/*
+ * Applies a new window and size (configuration reload): the table is kept
+ * when the size is the same, else rebuilt empty.  Returns 0 or -1.
+ */
+int suppress_configure(struct suppress *s, uint32_t window, uint32_t max);
+
+/*
+ * Whether the alert (sid, src, name) at time now (seconds, packet time)
+ * is a repeat within the window: true means drop it (counted in
+ * cnt->alerts_suppressed).  false means send it; it is then remembered.
+ */
+bool suppress_check(struct suppress *s, uint32_t sid,
+    const struct ip_addr *src, const char *name, time_t now,
+    struct counters *cnt);
+
+#endif

@@ -1,0 +1,12 @@
+/*
+ * tools.h — the subcommands that explain and export the typo model:
+ * `typosentry check NAME...` and `typosentry variants DOMAIN...`.
+ */
+#ifndef TS_TOOLS_H
+#define TS_TOOLS_H
+
+/* Both take the arguments after the subcommand's name; return exit status. */
+int tool_check(int argc, char **argv);
+int tool_variants(int argc, char **argv);
+
+#endif
