@@ -44,7 +44,7 @@ ASAN_OBJS = $(LIB_SRCS:%.c=$(B)/asan/%.o)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 ASAN_UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(B)/asan/tests/%)
 
-.PHONY: all check demo install clean asan deps test-deps unit e2e
+.PHONY: all check demo install clean asan deps test-deps unit e2e bench bench-deps
 
 all: typosentry
 
@@ -101,6 +101,21 @@ unit: $(UNIT_BINS) $(ASAN_UNIT_BINS)
 check: test-deps
 	@$(MAKE) --no-print-directory typosentry $(B)/asan/typosentry unit
 	@sh tests/run.sh
+
+# make bench: the typo model's detection benchmark (recall against dnstwist
+# and the one-edit space, false alarms on the benign list) and its speed
+# with 10,000 protected domains.
+bench-deps:
+	@sh scripts/install-deps.sh --bench
+
+$(B)/match_bench: bench/match_bench.c $(B)/libtyposentry.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libtyposentry.a $(LIBS)
+
+bench: bench-deps
+	@$(MAKE) --no-print-directory typosentry $(B)/match_bench
+	@echo "== machine: $$(nproc) cores, $$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+	/usr/bin/python3 bench/detect.py ./typosentry
+	$(B)/match_bench 10000 3
 
 demo: deps
 	@$(MAKE) --no-print-directory typosentry

@@ -51,6 +51,7 @@ enum typo_class {
 	CLS_TLD_SWAP,
 	CLS_LOOKALIKE,		/* ASCII lookalikes (fold) */
 	CLS_HOMOGLYPH,		/* Unicode confusables (skeleton) */
+	CLS_DISTANCE2,		/* two edits of a long label */
 	CLS_COUNT,
 };
 
@@ -71,6 +72,7 @@ static const char *const class_names[CLS_COUNT] = {
 	[CLS_TLD_SWAP] = "tld-swap",
 	[CLS_LOOKALIKE] = "lookalike",
 	[CLS_HOMOGLYPH] = "homoglyph",
+	[CLS_DISTANCE2] = "distance-2",
 };
 
 /* The same classes applied to the public suffix. */
@@ -124,6 +126,9 @@ struct typo_model {
 	struct strmap	*variants;	/* typo suffix → index into v[] */
 	struct strmap	*folds;		/* folded label "." suffix → rule */
 	struct strmap	*dels;		/* label minus ≤1 char "." suffix → del[] */
+	struct strmap	*dels2;		/* long labels minus 2 chars → del[] */
+	unsigned	 max_distance;
+	unsigned	 long_label;
 	struct strmap	*suffixes;	/* suffixes of protected domains */
 	struct del_entry *del;
 	size_t		 ndel, capdel;
@@ -600,7 +605,8 @@ gen_structural(struct gen *g, bool swap)
 }
 
 static int
-add_del_key(struct typo_model *m, const char *key, size_t len, uint32_t rule)
+add_del_key(struct typo_model *m, struct strmap *map, const char *key,
+    size_t len, uint32_t rule)
 {
 	uint32_t head;
 
@@ -615,14 +621,14 @@ add_del_key(struct typo_model *m, const char *key, size_t len, uint32_t rule)
 	struct del_entry *e = &m->del[m->ndel];
 	e->rule = rule;
 	e->next = NO_NEXT;
-	if (strmap_get(m->dels, key, len, &head)) {
+	if (strmap_get(map, key, len, &head)) {
 		/* Another label shares this key: chain it in front. */
 		for (uint32_t i = head; i != NO_NEXT; i = m->del[i].next)
 			if (m->del[i].rule == rule)
 				return 0;
 		e->next = head;
-		strmap_set(m->dels, key, len, (uint32_t)m->ndel);
-	} else if (strmap_add(m->dels, key, len, (uint32_t)m->ndel) < 0) {
+		strmap_set(map, key, len, (uint32_t)m->ndel);
+	} else if (strmap_add(map, key, len, (uint32_t)m->ndel) < 0) {
 		return -1;
 	}
 	m->ndel++;
@@ -642,7 +648,7 @@ add_deletions(struct typo_model *m, uint32_t rule)
 	memcpy(key, r->label, ll);
 	key[ll] = '.';
 	memcpy(key + ll + 1, r->suffix, sl);
-	if (add_del_key(m, key, ll + 1 + sl, rule) != 0)
+	if (add_del_key(m, m->dels, key, ll + 1 + sl, rule) != 0)
 		return -1;
 	for (size_t i = 0; i < ll; i++) {
 		if (i > 0 && r->label[i] == r->label[i - 1])
@@ -651,8 +657,23 @@ add_deletions(struct typo_model *m, uint32_t rule)
 		memcpy(key + i, r->label + i + 1, ll - i - 1);
 		key[ll - 1] = '.';
 		memcpy(key + ll, r->suffix, sl);
-		if (add_del_key(m, key, ll + sl, rule) != 0)
+		if (add_del_key(m, m->dels, key, ll + sl, rule) != 0)
 			return -1;
+	}
+	/* Long labels, when two edits are asked for: the 2-deletions too. */
+	if (m->max_distance >= 2 && ll >= m->long_label && ll >= 3) {
+		for (size_t i = 0; i < ll; i++)
+			for (size_t j = i + 1; j < ll; j++) {
+				size_t o = 0;
+				for (size_t k = 0; k < ll; k++)
+					if (k != i && k != j)
+						key[o++] = r->label[k];
+				key[o++] = '.';
+				memcpy(key + o, r->suffix, sl);
+				if (add_del_key(m, m->dels2, key, o + sl,
+				    rule) != 0)
+					return -1;
+			}
 	}
 	if (strmap_add(m->suffixes, r->suffix, sl, 0) < 0)
 		return -1;
@@ -775,9 +796,12 @@ typo_model_build(const struct ts_config *cfg, char *err, size_t errlen)
 	m->variants = strmap_new();
 	m->folds = strmap_new();
 	m->dels = strmap_new();
+	m->dels2 = strmap_new();
 	m->suffixes = strmap_new();
+	m->max_distance = cfg->typo_max_distance;
+	m->long_label = cfg->typo_long_label;
 	if (m->exempt == NULL || m->variants == NULL || m->folds == NULL ||
-	    m->dels == NULL || m->suffixes == NULL) {
+	    m->dels == NULL || m->dels2 == NULL || m->suffixes == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -811,6 +835,7 @@ typo_model_free(struct typo_model *m)
 	strmap_free(m->variants);
 	strmap_free(m->folds);
 	strmap_free(m->dels);
+	strmap_free(m->dels2);
 	strmap_free(m->suffixes);
 	free(m->del);
 	free(m->v);
@@ -826,7 +851,8 @@ typo_model_free(struct typo_model *m)
 size_t
 typo_model_variants(const struct typo_model *m)
 {
-	return strmap_count(m->variants) + strmap_count(m->dels);
+	return strmap_count(m->variants) + strmap_count(m->dels) +
+	    strmap_count(m->dels2);
 }
 
 static const char *
@@ -855,6 +881,33 @@ each_one(void *ctx, const char *key, size_t len, uint32_t idx)
 	e->fn(e->ctx, &tv);
 }
 
+/* State while listing the label edits of one protected domain. */
+struct label_ctx {
+	const struct typo_model	*m;
+	const struct rule	*r;
+	void			(*fn)(void *, const struct typo_variant *);
+	void			*ctx;
+};
+
+static int
+label_one(void *ctx, const char *variant, size_t vlen, const struct edit *e)
+{
+	struct label_ctx *l = ctx;
+	char key[NAME_MAX_LEN + 2];
+	uint8_t kb;
+
+	if (!name_label_ok(variant, vlen))
+		return 0;
+	int n = snprintf(key, sizeof(key), "%s.%s", variant, l->r->suffix);
+	if (n <= 0 || (size_t)n >= sizeof(key) ||
+	    is_exempt(l->m, key, (size_t)n))
+		return 0;
+	int c = classify(l->r->label, strlen(l->r->label), e, &kb);
+	struct typo_variant tv = { key, l->r->name, class_names[c], false };
+	l->fn(l->ctx, &tv);
+	return 0;
+}
+
 void
 typo_model_each_variant(const struct typo_model *m,
     void (*fn)(void *ctx, const struct typo_variant *v), void *ctx)
@@ -862,6 +915,15 @@ typo_model_each_variant(const struct typo_model *m,
 	struct each_ctx e = { m, fn, ctx };
 
 	strmap_each(m->variants, each_one, &e);
+	/* Label edits are matched through deletions: list them here. */
+	for (size_t i = 0; i < m->nrules; i++) {
+		const struct rule *r = &m->rules[i];
+		if (r->label == NULL)
+			continue;
+		struct label_ctx l = { m, r, fn, ctx };
+		edits_single(r->label, strlen(r->label), LDH_ALPHABET,
+		    label_one, &l);
+	}
 }
 
 static void
@@ -1068,6 +1130,114 @@ match_deletions(const struct typo_model *m, const char *obs,
 	return true;
 }
 
+/* Optimal string alignment distance, or 3 when it is more than 2. */
+static unsigned
+distance_upto2(const char *a, size_t an, const char *b, size_t bn)
+{
+	unsigned d[64][64];
+
+	if (an > 62 || bn > 62 || (an > bn ? an - bn : bn - an) > 2)
+		return 3;
+	for (size_t i = 0; i <= an; i++)
+		d[i][0] = (unsigned)i;
+	for (size_t j = 0; j <= bn; j++)
+		d[0][j] = (unsigned)j;
+	for (size_t i = 1; i <= an; i++)
+		for (size_t j = 1; j <= bn; j++) {
+			unsigned c = a[i - 1] == b[j - 1] ? 0 : 1;
+			unsigned v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (d[i - 1][j - 1] + c < v)
+				v = d[i - 1][j - 1] + c;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	return d[an][bn] < 3 ? d[an][bn] : 3;
+}
+
+/* Looks key up in both deletion maps; records a distance-2 candidate. */
+static void
+probe2(const struct typo_model *m, const char *key, size_t kl,
+    const char *label, size_t ll, uint32_t *best)
+{
+	const struct strmap *maps[2] = { m->dels, m->dels2 };
+	uint32_t idx;
+
+	for (int k = 0; k < 2 && *best == NO_NEXT; k++) {
+		if (!strmap_get(maps[k], key, kl, &idx))
+			continue;
+		for (; idx != NO_NEXT; idx = m->del[idx].next) {
+			const struct rule *r = &m->rules[m->del[idx].rule];
+			size_t rl = strlen(r->label);
+			if (rl >= m->long_label &&
+			    distance_upto2(label, ll, r->label, rl) == 2) {
+				*best = m->del[idx].rule;
+				return;
+			}
+		}
+	}
+}
+
+/*
+ * Two edits of a long label (typo.max-distance: 2): the observed label
+ * and its one- and two-character deletions are looked up in both deletion
+ * maps, and a candidate is kept when its distance is exactly 2.
+ */
+static bool
+match_distance2(const struct typo_model *m, const char *obs,
+    const size_t *starts, size_t nstarts, struct typo_match *out)
+{
+	char key[NAME_MAX_LEN + 2];
+	uint32_t idx, best = NO_NEXT;
+	size_t at = 0;
+
+	if (m->max_distance < 2)
+		return false;
+	for (size_t i = 1; i < nstarts && best == NO_NEXT; i++) {
+		at = starts[i];
+		size_t ll = starts[i - 1] - 1 - at;
+		const char *label = obs + at, *rest = obs + starts[i - 1] - 1;
+		size_t rl = strlen(rest);	/* with its leading dot */
+
+		if (ll + 2 < m->long_label ||
+		    !strmap_get(m->suffixes, rest + 1, rl - 1, &idx))
+			continue;
+		/* Deletions of 0, 1 and 2 characters of the observed label. */
+		for (size_t a = 0; a <= ll && best == NO_NEXT; a++)
+			for (size_t b = a; b <= ll && best == NO_NEXT; b++) {
+				if (b == a && a != ll)
+					continue;
+				size_t o = 0;
+				for (size_t k = 0; k < ll; k++)
+					if (k != a && k != b)
+						key[o++] = label[k];
+				memcpy(key + o, rest, rl);
+				probe2(m, key, o + rl, label, ll, &best);
+			}
+	}
+	if (best == NO_NEXT)
+		return false;
+	const struct rule *r = &m->rules[best];
+	const char *typo = obs + at;
+	out->target = r->implicit ? TYPO_TARGET_TLD : TYPO_TARGET_DOMAIN;
+	snprintf(out->rule, sizeof(out->rule), "%s",
+	    r->implicit ? r->suffix : r->name);
+	snprintf(out->protected_name, sizeof(out->protected_name), "%.*s%s",
+	    (int)at, obs, r->name);
+	out->class = class_names[CLS_DISTANCE2];
+	out->distance = 2;
+	out->severity = r->severity != 0 ? r->severity :
+	    m->class_severity[CLS_DISTANCE2];
+	snprintf(out->explanation, sizeof(out->explanation),
+	    "%s imitates %s: label '%s' typed as '%.*s', two edits",
+	    out->observed, out->protected_name, r->label,
+	    (int)strcspn(typo, "."), typo);
+	return true;
+}
+
 /*
  * A name with bytes beyond ASCII (an SMTPUTF8 recipient, RFC 6531) is
  * compared in its IDNA form (RFC 5891): U-labels become A-labels, so
@@ -1232,6 +1402,8 @@ typo_match(const struct typo_model *m, const char *name, size_t len,
 	if (match_deletions(m, obs, starts, nstarts, out))
 		return TYPO_MATCH;
 	if (match_fold(m, obs, starts, nstarts, out))
+		return TYPO_MATCH;
+	if (match_distance2(m, obs, starts, nstarts, out))
 		return TYPO_MATCH;
 	if (tld_hit == NULL || tld_at == 0)
 		return TYPO_NONE;

@@ -750,6 +750,9 @@ main(int argc, char **argv)
 		goto out;
 	}
 	syslog_apply(&a);
+	if (!eve_on && !a.slog.on)
+		ts_log(LOG_WARNING, "output.eve is false and syslog is off: "
+		    "alerts are counted but written nowhere");
 	if (worker_init(&a.w, a.cfg, a.model, &a.out) != 0) {
 		fprintf(stderr, "typosentry: out of memory\n");
 		output_close(&a.out);

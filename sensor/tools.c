@@ -325,6 +325,10 @@ tool_variants(int argc, char **argv)
 		    "86400 300\n@ IN NS localhost.\n");
 	for (size_t i = 0; i < c.n; i++) {
 		const struct entry *v = &c.v[i];
+		/* The same name by two edits (repetition, insertion): once. */
+		if (i > 0 && strcmp(v->name, c.v[i - 1].name) == 0 &&
+		    strcmp(v->rule, c.v[i - 1].rule) == 0)
+			continue;
 		char b64[NAME_MAX_LEN * 2];
 		switch (fmt) {
 		case FMT_LIST:

@@ -216,6 +216,36 @@ more_classes(void **state)
 }
 
 static void
+distance_two(void **state)
+{
+	static const char text[] =
+	    "protect: {domains: [googlemail.com, gmail.com]}\n"
+	    "typo: {max-distance: 2, long-label-length: 8}\n";
+	struct ts_config cfg;
+	struct typo_model *m;
+	struct typo_match t;
+	char err[512];
+	(void)state;
+
+	assert_int_equal(config_parse(&cfg, "d2.yaml", text, strlen(text), err,
+	    sizeof(err)), 0);
+	assert_non_null(m = typo_model_build(&cfg, err, sizeof(err)));
+	assert_int_equal(typo_match(m, "gogglemial.com", 14, &t), TYPO_MATCH);
+	assert_string_equal(t.class, "distance-2");
+	assert_int_equal(t.distance, 2);
+	assert_string_equal(t.protected_name, "googlemail.com");
+	/* One edit still says which. */
+	assert_int_equal(typo_match(m, "goglemail.com", 13, &t), TYPO_MATCH);
+	assert_string_equal(t.class, "omission");
+	/* Short labels never get two edits: gmail is under 8. */
+	assert_int_equal(typo_match(m, "gmxil2.com", 10, &t), TYPO_NONE);
+	/* Three edits are not a match. */
+	assert_int_equal(typo_match(m, "gogglemiel.com", 14, &t), TYPO_NONE);
+	typo_model_free(m);
+	config_free(&cfg);
+}
+
+static void
 never_flagged(void **state)
 {
 	/* Protected, and under protected names or TLDs. */
@@ -297,6 +327,7 @@ main(void)
 		cmocka_unit_test(domain_typos),
 		cmocka_unit_test(domain_typo_explained),
 		cmocka_unit_test(more_classes),
+		cmocka_unit_test(distance_two),
 		cmocka_unit_test(never_flagged),
 		cmocka_unit_test(invalid_names),
 		cmocka_unit_test(bad_config_names),
