@@ -101,11 +101,12 @@ pair(char a, char b)
  * overlaps ("clb") the other way.
  */
 static size_t
-fold_ascii(char *s, size_t len, bool rtl)
+fold_ascii(char *s, size_t len, bool rtl, bool *reduced)
 {
 	char stack[FOLD_MAX * 4];
 	size_t top = 0;
 
+	*reduced = false;
 	for (size_t i = 0; i < len; i++)
 		s[i] = fold_char(s[i]);
 	for (size_t n = 0; n < len && top < sizeof(stack); n++) {
@@ -115,6 +116,7 @@ fold_ascii(char *s, size_t len, bool rtl)
 		    pair(stack[top - 1], c)) != 0) {
 			top--;
 			c = r;
+			*reduced = true;
 		}
 		stack[top++] = c;
 	}
@@ -182,7 +184,7 @@ skeleton(struct fold_ctx *f, const char *label, size_t len, char *out,
 
 int
 fold_label(struct fold_ctx *f, const char *label, size_t len, char *out,
-    size_t outsize, bool rtl, bool *unicode)
+    size_t outsize, bool rtl, bool *unicode, bool *reduced)
 {
 	bool ascii = true;
 	int n;
@@ -199,7 +201,7 @@ fold_label(struct fold_ctx *f, const char *label, size_t len, char *out,
 	} else if ((n = skeleton(f, label, len, out, outsize)) < 0) {
 		return -1;
 	}
-	n = (int)fold_ascii(out, (size_t)n, rtl);
+	n = (int)fold_ascii(out, (size_t)n, rtl, reduced);
 	out[n] = '\0';
 	return n;
 }

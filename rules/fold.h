@@ -26,10 +26,11 @@ void fold_ctx_free(struct fold_ctx *f);
  * Returns the length, or -1 when it cannot (too long, invalid UTF-8).
  * Pairs of letters that read as one are reduced from the left, or from
  * the right with rtl: overlapping pairs ("clb") can go either way, so a
- * label has two folds.  *unicode tells whether characters beyond ASCII
- * were involved.
+ * label has two folds; when *reduced comes back false no pair was
+ * reduced, and both folds are the same.  *unicode tells whether
+ * characters beyond ASCII were involved.
  */
 int fold_label(struct fold_ctx *f, const char *label, size_t len, char *out,
-    size_t outsize, bool rtl, bool *unicode);
+    size_t outsize, bool rtl, bool *unicode, bool *reduced);
 
 #endif

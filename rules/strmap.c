@@ -19,41 +19,21 @@
  * only read: a name from the wire can make a lookup walk at most the
  * longest probe run the build left, never a longer one, so it cannot
  * degrade them the way inserting chosen keys degrades a flow table (which
- * keeps SipHash).  A keyed multiply-xorshift mix over 8-byte words is
- * enough here and several times cheaper than SipHash on short names.
+ * keeps SipHash).  The hash is a polynomial in a secret odd base, finished
+ * by a bit mixer: polynomial so that the hash of a string with one
+ * character deleted can be had from prefix and suffix hashes without
+ * hashing it again (strmap_get_hashed()), secret so that nobody can aim
+ * names at one probe run.
  */
 static uint64_t
-mix(uint64_t k)
+finish(uint64_t poly, size_t len)
 {
-	k ^= k >> 31;
-	k *= 0xbf58476d1ce4e5b9ULL;
-	k ^= k >> 29;
-	return k;
-}
+	uint64_t h = poly ^ ((uint64_t)len * 0x9e3779b97f4a7c15ULL);
 
-static uint64_t
-hash_bytes(const void *data, size_t len, const uint8_t seed[16])
-{
-	const uint8_t *p = data;
-	uint64_t s0 = 0, s1 = 0, h;
-
-	memcpy(&s0, seed, 8);
-	memcpy(&s1, seed + 8, 8);
-	h = s0 ^ ((uint64_t)len * 0x9e3779b97f4a7c15ULL);
-	while (len >= 8) {
-		uint64_t k;
-		memcpy(&k, p, 8);
-		h = (h ^ mix(k ^ s1)) * 0x94d049bb133111ebULL;
-		p += 8;
-		len -= 8;
-	}
-	if (len > 0) {
-		uint64_t k = 0;
-		memcpy(&k, p, len);
-		h = (h ^ mix(k ^ s1)) * 0x94d049bb133111ebULL;
-	}
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
 	h ^= h >> 33;
 	return h;
 }
@@ -68,6 +48,7 @@ struct slot {
 };
 
 struct strmap {
+	uint64_t	 base;		/* the polynomial's secret odd base */
 	uint8_t		*filter;	/* one bit a slot: may the hash be here? */
 	struct slot	*slots;
 	size_t		 cap;		/* a power of two */
@@ -119,6 +100,8 @@ strmap_new(void)
 		return NULL;
 	}
 	random_seed(m->seed);
+	memcpy(&m->base, m->seed, sizeof(m->base));
+	m->base |= 1;
 	return m;
 }
 
@@ -152,6 +135,28 @@ filter_has(const struct strmap *m, uint64_t h)
 {
 	size_t b = filter_bit(m, h);
 	return (m->filter[b >> 3] >> (b & 7)) & 1;
+}
+
+uint64_t
+strmap_base(const struct strmap *m)
+{
+	return m->base;
+}
+
+uint64_t
+strmap_poly(uint64_t base, uint64_t acc, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+
+	for (size_t i = 0; i < len; i++)
+		acc = acc * base + (uint64_t)p[i] + 1;
+	return acc;
+}
+
+static uint64_t
+hash_of(const struct strmap *m, const char *key, size_t len)
+{
+	return finish(strmap_poly(m->base, 0, key, len), len);
 }
 
 static struct slot *
@@ -204,7 +209,7 @@ strmap_add(struct strmap *m, const char *key, size_t len, uint32_t value)
 	/* Keep the load under three quarters so probes stay short. */
 	if ((m->count + 1) * 4 > m->cap * 3 && grow(m) != 0)
 		return -1;
-	uint64_t h = hash_bytes(key, len, m->seed);
+	uint64_t h = hash_of(m, key, len);
 	struct slot *s = find(m, key, len, h);
 	if (s->off != EMPTY)
 		return 0;
@@ -236,7 +241,7 @@ bool
 strmap_get(const struct strmap *m, const char *key, size_t len,
     uint32_t *value)
 {
-	uint64_t h = hash_bytes(key, len, m->seed);
+	uint64_t h = hash_of(m, key, len);
 
 	if (!filter_has(m, h))
 		return false;
@@ -250,12 +255,32 @@ strmap_get(const struct strmap *m, const char *key, size_t len,
 bool
 strmap_set(struct strmap *m, const char *key, size_t len, uint32_t value)
 {
-	struct slot *s = find(m, key, len, hash_bytes(key, len, m->seed));
+	struct slot *s = find(m, key, len, hash_of(m, key, len));
 
 	if (s->off == EMPTY)
 		return false;
 	s->value = value;
 	return true;
+}
+
+bool
+strmap_get_hashed(const struct strmap *m, uint64_t poly, size_t len,
+    uint32_t *value)
+{
+	uint64_t h = finish(poly, len);
+	size_t mask = m->cap - 1;
+
+	if (!filter_has(m, h))
+		return false;
+	for (size_t i = (size_t)h & mask; ; i = (i + 1) & mask) {
+		const struct slot *s = &m->slots[i];
+		if (s->off == EMPTY)
+			return false;
+		if (s->hash == h && s->len == len) {
+			*value = s->value;
+			return true;
+		}
+	}
 }
 
 size_t

@@ -28,6 +28,24 @@ int strmap_add(struct strmap *m, const char *key, size_t len, uint32_t value);
 bool strmap_get(const struct strmap *m, const char *key, size_t len,
     uint32_t *value);
 
+/*
+ * The map's polynomial hash, for callers that hash variants of one string
+ * cheaply: strmap_poly(base, acc, data, len) extends the hash acc of a
+ * prefix by len more bytes (acc 0 for the empty string); the hash of a
+ * concatenation a+b is poly(a) * base^len(b) + poly(b).
+ */
+uint64_t strmap_base(const struct strmap *m);
+uint64_t strmap_poly(uint64_t base, uint64_t acc, const void *data,
+    size_t len);
+
+/*
+ * Looks up by a key's polynomial hash and length alone, without comparing
+ * the bytes: a hit is a candidate that the caller must check (a 64-bit
+ * collision is possible in principle).
+ */
+bool strmap_get_hashed(const struct strmap *m, uint64_t poly, size_t len,
+    uint32_t *value);
+
 /* Replaces the value of a present key; false when the key is absent. */
 bool strmap_set(struct strmap *m, const char *key, size_t len,
     uint32_t value);

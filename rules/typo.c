@@ -33,6 +33,12 @@
 
 enum exempt_kind { EXEMPT_TLD, EXEMPT_DOMAIN, EXEMPT_ALLOWED };
 
+/*
+ * Once built, the exempt names are also put in the variant table, marked
+ * by this bit, so one lookup per suffix answers both questions.
+ */
+#define EXEMPT_BIT	0x80000000u
+
 /* The typo classes, in order of likelihood (a lower value names a tie). */
 enum typo_class {
 	CLS_REPETITION,
@@ -129,6 +135,7 @@ struct typo_model {
 	struct strmap	*dels2;		/* long labels minus 2 chars → del[] */
 	unsigned	 max_distance;
 	unsigned	 long_label;
+	uint64_t	 pw[NAME_MAX_LEN + 2];	/* powers of the dels hash base */
 	struct strmap	*suffixes;	/* suffixes of protected domains */
 	struct del_entry *del;
 	size_t		 ndel, capdel;
@@ -705,8 +712,9 @@ gen_domain(struct typo_model *m, uint32_t rule)
 
 	/* The lookalike keys: the label's two folds under the same suffix. */
 	for (int rtl = 0; rtl < 2; rtl++) {
+		bool reduced;
 		int n = fold_label(m->fold, r->label, strlen(r->label), fold,
-		    sizeof(fold), rtl, &uni);
+		    sizeof(fold), rtl, &uni, &reduced);
 		if (n <= 0)
 			continue;
 		n = snprintf(key, sizeof(key), "%s.%s", fold, r->suffix);
@@ -773,6 +781,21 @@ nomem:
 	return -1;
 }
 
+struct merge_ctx {
+	struct strmap	*into;
+	int		 err;
+};
+
+static void
+merge_exempt(void *ctx, const char *key, size_t len, uint32_t kind)
+{
+	struct merge_ctx *mc = ctx;
+
+	/* An exempt name is never a variant (the build skipped those). */
+	if (strmap_add(mc->into, key, len, EXEMPT_BIT | kind) < 0)
+		mc->err = -1;
+}
+
 struct typo_model *
 typo_model_build(const struct ts_config *cfg, char *err, size_t errlen)
 {
@@ -800,6 +823,11 @@ typo_model_build(const struct ts_config *cfg, char *err, size_t errlen)
 	m->suffixes = strmap_new();
 	m->max_distance = cfg->typo_max_distance;
 	m->long_label = cfg->typo_long_label;
+	if (m->dels != NULL) {
+		m->pw[0] = 1;
+		for (size_t k = 1; k < sizeof(m->pw) / sizeof(m->pw[0]); k++)
+			m->pw[k] = m->pw[k - 1] * strmap_base(m->dels);
+	}
 	if (m->exempt == NULL || m->variants == NULL || m->folds == NULL ||
 	    m->dels == NULL || m->dels2 == NULL || m->suffixes == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -809,6 +837,12 @@ typo_model_build(const struct ts_config *cfg, char *err, size_t errlen)
 	    build_variants(m, cfg, err, errlen) != 0)
 		goto fail;
 
+	struct merge_ctx mc = { m->variants, 0 };
+	strmap_each(m->exempt, merge_exempt, &mc);
+	if (mc.err != 0) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	for (size_t i = 0; i < cfg->typo_class_severity.n; i++)
 		for (int c = 0; c < CLS_COUNT; c++)
 			if (strcmp(cfg->typo_class_severity.key[i],
@@ -851,8 +885,8 @@ typo_model_free(struct typo_model *m)
 size_t
 typo_model_variants(const struct typo_model *m)
 {
-	return strmap_count(m->variants) + strmap_count(m->dels) +
-	    strmap_count(m->dels2);
+	return strmap_count(m->variants) - strmap_count(m->exempt) +
+	    strmap_count(m->dels) + strmap_count(m->dels2);
 }
 
 static const char *
@@ -873,6 +907,9 @@ static void
 each_one(void *ctx, const char *key, size_t len, uint32_t idx)
 {
 	struct each_ctx *e = ctx;
+
+	if (idx & EXEMPT_BIT)
+		return;
 	const struct variant *v = &e->m->v[idx];
 	struct typo_variant tv = { key, e->m->rules[v->rule].name,
 	    variant_class(v), v->target == TYPO_TARGET_TLD };
@@ -1043,13 +1080,15 @@ static bool
 match_deletions(const struct typo_model *m, const char *obs,
     const size_t *starts, size_t nstarts, struct typo_match *out)
 {
-	char key[NAME_MAX_LEN + 2];
 	uint32_t idx, best_rule = NO_NEXT;
 	struct edit best = { 0 };
 	int best_cls = CLS_COUNT;
 	uint8_t best_kb = KB_NONE;
 	size_t best_at = 0;
 
+	uint64_t base = strmap_base(m->dels);
+	uint64_t pre[NAME_MAX_LEN + 2], suf[NAME_MAX_LEN + 2];
+	const uint64_t *pw = m->pw;
 	for (size_t i = 1; i < nstarts; i++) {
 		size_t at = starts[i], ll = starts[i - 1] - 1 - at;
 		const char *label = obs + at, *rest = obs + starts[i - 1];
@@ -1057,29 +1096,41 @@ match_deletions(const struct typo_model *m, const char *obs,
 
 		if (!strmap_get(m->suffixes, rest, rl, &idx))
 			continue;
+		/*
+		 * Prefix and suffix hashes of label "." rest, so that each
+		 * deletion's hash is one multiply and one add (strmap.h).
+		 */
+		const char *tail = rest - 1;		/* "." rest */
+		size_t tl = rl + 1;
+		pre[0] = 0;
+		for (size_t k = 0; k < ll; k++)
+			pre[k + 1] = pre[k] * base + (uint64_t)(uint8_t)label[k] + 1;
+		suf[ll] = strmap_poly(base, 0, tail, tl);
+		for (size_t k = ll; k-- > 0; )
+			suf[k] = ((uint64_t)(uint8_t)label[k] + 1) *
+			    pw[ll - 1 - k + tl] + suf[k + 1];
 		for (size_t d = 0; d <= ll; d++) {
+			uint64_t h;
 			size_t kl;
 			if (d == ll) {
 				/* The label itself: the protected one lost a char. */
-				memcpy(key, label, ll);
-				kl = ll;
+				h = suf[0];
+				kl = ll + tl;
 			} else {
 				if (d > 0 && label[d] == label[d - 1])
 					continue;
-				memcpy(key, label, d);
-				memcpy(key + d, label + d + 1, ll - d - 1);
-				kl = ll - 1;
+				h = pre[d] * pw[ll - 1 - d + tl] + suf[d + 1];
+				kl = ll - 1 + tl;
 			}
-			key[kl++] = '.';
-			memcpy(key + kl, rest, rl);
-			kl += rl;
-			if (!strmap_get(m->dels, key, kl, &idx))
+			if (!strmap_get_hashed(m->dels, h, kl, &idx))
 				continue;
+			/* Candidates only: pair_edit() checks each one. */
 			for (; idx != NO_NEXT; idx = m->del[idx].next) {
 				const struct rule *r = &m->rules[m->del[idx].rule];
 				struct edit e;
 				uint8_t kb;
-				if (!pair_edit(label, ll, r->label,
+				if (strcmp(r->suffix, rest) != 0 ||
+				    !pair_edit(label, ll, r->label,
 				    strlen(r->label), &e))
 					continue;
 				int c = classify(r->label, strlen(r->label), &e,
@@ -1307,11 +1358,12 @@ match_fold(const struct typo_model *m, const char *obs,
 			memcpy(label, obs + at, ll);
 			label[ll] = '\0';
 		}
-		bool found = false;
+		bool found = false, reduced = true;
 		size_t rl = strlen(obs + end);	/* ".suffix" */
-		for (int rtl = 0; rtl < 2 && !found; rtl++) {
+		/* The second fold only differs when a pair was reduced. */
+		for (int rtl = 0; rtl < 2 && !found && reduced; rtl++) {
 			int n = fold_label(m->fold, label, strlen(label), fold,
-			    sizeof(fold), rtl, &uni);
+			    sizeof(fold), rtl, &uni, &reduced);
 			if (n <= 0 || (size_t)n + rl >= sizeof(key))
 				continue;
 			memcpy(key, fold, (size_t)n);
@@ -1363,18 +1415,20 @@ typo_match(const struct typo_model *m, const char *name, size_t len,
 
 	out->severity = 0;
 	nstarts = suffix_starts(obs, olen, starts, NAME_MAX_LABELS + 1);
-	for (size_t i = 0; i < nstarts; i++)
-		if (strmap_get(m->exempt, obs + starts[i], olen - starts[i], &idx))
-			return TYPO_EXEMPT;
 
-	/* Longest suffix first: a domain typo is more specific than a TLD's. */
-	const struct variant *tld_hit = NULL;
-	size_t tld_at = 0;
-	size_t lim = nstarts < m->max_labels ? nstarts : m->max_labels;
-	for (size_t i = lim; i-- > 0; ) {
+	/*
+	 * One lookup per suffix: an exempt suffix anywhere exempts the name;
+	 * otherwise the longest variant wins (a domain typo is more specific
+	 * than a TLD's).
+	 */
+	const struct variant *hit = NULL, *tld_hit = NULL;
+	size_t hit_at = 0, tld_at = 0;
+	for (size_t i = nstarts; i-- > 0; ) {
 		const char *key = obs + starts[i];
 		if (!strmap_get(m->variants, key, olen - starts[i], &idx))
 			continue;
+		if (idx & EXEMPT_BIT)
+			return TYPO_EXEMPT;
 		const struct variant *v = &m->v[idx];
 		if (v->exact && starts[i] != 0)
 			continue;
@@ -1383,20 +1437,24 @@ typo_match(const struct typo_model *m, const char *name, size_t len,
 				tld_hit = v;
 				tld_at = starts[i];
 			}
-			continue;
+		} else if (hit == NULL) {
+			hit = v;
+			hit_at = starts[i];
 		}
+	}
+	if (hit != NULL) {
 		/*
 		 * A domain typo: the prefix before it is kept as it is.  A
 		 * known label of a protected TLD (army.ml for army.mil) is
 		 * reported as a typo of that TLD.
 		 */
-		const struct rule *r = &m->rules[v->rule];
+		const struct rule *r = &m->rules[hit->rule];
 		out->target = r->implicit ? TYPO_TARGET_TLD : TYPO_TARGET_DOMAIN;
 		snprintf(out->rule, sizeof(out->rule), "%s",
 		    r->implicit ? r->suffix : r->name);
 		snprintf(out->protected_name, sizeof(out->protected_name),
-		    "%.*s%s", (int)starts[i], obs, m->rules[v->rule].name);
-		explain(m, v, key, out);
+		    "%.*s%s", (int)hit_at, obs, r->name);
+		explain(m, hit, obs + hit_at, out);
 		return TYPO_MATCH;
 	}
 	if (match_deletions(m, obs, starts, nstarts, out))

@@ -114,6 +114,7 @@ rm -rf "$dest"
 # install with PREFIX pointing at a temporary directory), the logrotate
 # snippet parses, the man page renders without a warning.
 dest=$(mktemp -d)
+warn=""
 if make --no-print-directory -s install PREFIX="$dest" >/dev/null &&
     { ! command -v systemd-analyze >/dev/null ||
       MANPATH="$dest/share/man:" systemd-analyze verify \
