@@ -8,6 +8,9 @@
 #   make install    PREFIX=/usr/local DESTDIR= (binary, man page, default
 #                   configuration, systemd unit, logrotate snippet)
 #   make asan       build build/asan/typosentry with sanitizers
+#   make fuzz       build the libFuzzer targets of tests/fuzz with clang and
+#                   run each for FUZZ_SECONDS (default 20) from its corpus
+#   make lint       cppcheck and clang-tidy (scripts/lint.sh)
 #   make clean
 
 PREFIX	?= /usr/local
@@ -37,14 +40,21 @@ LIB_SRCS = $(wildcard decoders/*.c) $(wildcard rules/*.c) \
 	   $(filter-out sensor/main.c,$(wildcard sensor/*.c))
 HDRS	 = $(wildcard decoders/*.h decoders/*.def rules/*.h sensor/*.h)
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
+FUZZ_SRCS = $(wildcard tests/fuzz/fuzz_*.c)
 
 B	 = build
 OBJS	 = $(LIB_SRCS:%.c=$(B)/obj/%.o)
 ASAN_OBJS = $(LIB_SRCS:%.c=$(B)/asan/%.o)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 ASAN_UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(B)/asan/tests/%)
+# Each fuzz target three ways: with libFuzzer (clang), and with the replay
+# main() of tests/fuzz/replay.c, plain and sanitized (gcc), for make check.
+FUZZ_BINS = $(FUZZ_SRCS:tests/fuzz/%.c=$(B)/fuzz/%)
+REPLAY_BINS = $(FUZZ_SRCS:tests/fuzz/%.c=$(B)/replay/%)
+ASAN_REPLAY_BINS = $(FUZZ_SRCS:tests/fuzz/%.c=$(B)/asan/replay/%)
 
-.PHONY: all check demo install clean asan deps test-deps unit e2e bench bench-deps
+.PHONY: all check demo install clean asan deps test-deps unit e2e bench bench-deps \
+	fuzz fuzz-deps fuzz-build replay lint
 
 all: typosentry
 
@@ -96,10 +106,61 @@ $(B)/asan/tests/%: tests/unit/%.c $(B)/asan/libtyposentry.a
 
 unit: $(UNIT_BINS) $(ASAN_UNIT_BINS)
 
+FUZZ_HDRS = tests/fuzz/fuzz.h
+
+$(B)/replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(FUZZ_HDRS) $(B)/obj/default_config.o $(B)/libtyposentry.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -DFUZZ_REPLAY -o $@ $< tests/fuzz/replay.c \
+	    $(B)/obj/default_config.o $(B)/libtyposentry.a $(LIBS)
+
+$(B)/asan/replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(FUZZ_HDRS) $(B)/asan/default_config.o $(B)/asan/libtyposentry.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -DFUZZ_REPLAY -o $@ $< tests/fuzz/replay.c \
+	    $(B)/asan/default_config.o $(B)/asan/libtyposentry.a $(LIBS)
+
+replay: $(REPLAY_BINS) $(ASAN_REPLAY_BINS)
+
+# libFuzzer: the library is compiled with clang and coverage
+# instrumentation, the target linked with libFuzzer's main().
+FUZZ_CC	 = clang
+FUZZ_SAN = -O1 -g -fno-omit-frame-pointer -fno-sanitize-recover=undefined \
+	   -fsanitize=address,undefined
+FUZZ_OBJS = $(LIB_SRCS:%.c=$(B)/fuzz/obj/%.o)
+FUZZ_SECONDS ?= 20
+
+$(B)/fuzz/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(B)/fuzz/default_config.o: $(B)/default_config.c
+	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_SAN) -c -o $@ $<
+
+$(B)/fuzz/libtyposentry.a: $(FUZZ_OBJS)
+	$(AR) rcs $@ $^
+
+$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_HDRS) $(B)/fuzz/default_config.o $(B)/fuzz/libtyposentry.a
+	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< \
+	    $(B)/fuzz/default_config.o $(B)/fuzz/libtyposentry.a $(LIBS)
+
+fuzz-deps:
+	@sh scripts/install-deps.sh --fuzz
+
+fuzz-build: $(FUZZ_BINS)
+
+# make fuzz [FUZZ_SECONDS=N] [FUZZ_TARGETS="fuzz_dns fuzz_smtp"]: each
+# target from its corpus for N seconds; new inputs go to build/fuzz/work,
+# crashes to build/fuzz/crashes (tests/fuzz/README.md says what to do).
+fuzz: fuzz-deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+lint:
+	@sh scripts/lint.sh
+
 # `make check` first installs what is missing, then builds in a second make
 # so that pkg-config sees the freshly installed libraries.
 check: test-deps
-	@$(MAKE) --no-print-directory typosentry $(B)/asan/typosentry unit
+	@$(MAKE) --no-print-directory typosentry $(B)/asan/typosentry unit replay
 	@sh tests/run.sh
 
 # make bench: the typo model's detection benchmark (recall against dnstwist

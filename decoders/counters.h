@@ -71,12 +71,16 @@
 	X(smtp_bdat_chunks,	"SMTP BDAT chunks skipped")		\
 	X(smtp_starttls,	"SMTP sessions that went to TLS")	\
 	X(smtp_gaps,		"SMTP streams resynchronised after a gap") \
+	X(incidents_opened,	"incidents opened")			\
+	X(incidents_closed,	"incidents closed (summary written)")	\
+	X(incidents_evicted,	"incidents closed early: table full")	\
 	X(names_checked,	"names given to the typo matcher")	\
 	X(names_invalid,	"names the matcher refused (too long, bad bytes)") \
 	X(alerts,		"alerts raised")			\
 	X(output_errors,	"alert writes that failed")		\
 	X(alerts_suppressed,	"alerts suppressed: same rule, source and name within the window") \
 	X(suppress_evicted,	"suppression entries evicted before their window ended (table full)") \
+	X(alerts_rate_capped,	"alerts dropped: over alerts.max-per-second") \
 	X(syslog_alerts,	"alerts sent to syslog")		\
 	X(stats_records,	"stats records written")		\
 	X(capture_failures,	"live captures that failed (interface down or gone)") \

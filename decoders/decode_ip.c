@@ -35,7 +35,10 @@ decode_ipv4(struct cursor *c, struct packet *pkt, struct counters *cnt)
 	cur_skip(&ip, 1);			/* TTL */
 	uint8_t proto = cur_u8(&ip);
 	cur_skip(&ip, 2);			/* checksum */
+	cur_copy(&ip, pkt->src.bytes, 4);
+	cur_copy(&ip, pkt->dst.bytes, 4);
 
+	/* Cut inside the addresses is truncated too, not an IPv4 packet. */
 	if (ip.err) {
 		cnt->ip_truncated++;
 		return TS_TRUNCATED;
@@ -48,8 +51,6 @@ decode_ipv4(struct cursor *c, struct packet *pkt, struct counters *cnt)
 	pkt->ip_version = 4;
 	pkt->src.family = AF_INET;
 	pkt->dst.family = AF_INET;
-	cur_copy(&ip, pkt->src.bytes, 4);
-	cur_copy(&ip, pkt->dst.bytes, 4);
 	pkt->ip_proto = proto;
 	cnt->ipv4++;
 

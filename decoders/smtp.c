@@ -106,6 +106,8 @@ struct smtp_pending {
 	uint8_t		 txn;		/* RCPT: its transaction slot */
 	bool		 reported;	/* no event owed (true but for RCPT) */
 	bool		 interim;	/* DATA: 354 seen */
+	bool		 message;	/* its final reply decides a message */
+	uint64_t	 bytes;		/* that message's size, once known */
 	uint16_t	 off;		/* RCPT: its address in the arena */
 	uint16_t	 index;		/* RCPT: place in list, or UNLISTED */
 };
@@ -128,6 +130,7 @@ struct smtp_session {
 	enum smtp_body_pos	 body_pos;
 	bool			 body_resync;	/* DATA answered in BODY */
 	uint64_t		 chunk_left;	/* BDAT bytes still to skip */
+	uint64_t		 msg_bytes;	/* the current message's bytes so far */
 
 	struct smtp_line	 line[2];	/* indexed by enum smtp_dir */
 
@@ -371,6 +374,25 @@ emit(struct smtp_session *s, const struct smtp_call *call,
 	while (cur_left(&c) > 0)
 		if (cur_u8(&c) >= 0x80)
 			ev.smtputf8 = true;
+	if (call->fn != NULL)
+		call->fn(call->ctx, &ev);
+}
+
+/* The server's final answer to a message (DATA body, BDAT LAST). */
+static void
+emit_message(const struct smtp_call *call, unsigned code, const char *text,
+    uint64_t bytes)
+{
+	struct smtp_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = SMTP_EV_MESSAGE;
+	ev.helo = "";
+	ev.mail_from = "";
+	ev.domain = "";
+	ev.reply_code = code;
+	ev.reply_text = text;
+	ev.message_bytes = bytes;
 	if (call->fn != NULL)
 		call->fn(call->ctx, &ev);
 }
@@ -654,7 +676,7 @@ cmd_rcpt(struct smtp_session *s, const struct smtp_call *call,
  * so any size is safe.  A malformed size gets a 501 and we cannot know how
  * many bytes follow, so none are skipped.
  */
-static void
+static bool
 cmd_bdat(struct smtp_session *s, const struct smtp_call *call,
     struct cursor arg)
 {
@@ -666,11 +688,11 @@ cmd_bdat(struct smtp_session *s, const struct smtp_call *call,
 	skip_blanks(&arg);
 	last = take_word_ci(&arg, "LAST");
 	if (num.len == 0 || cur_left(&arg) > 0)
-		return;
+		return false;
 	while (cur_left(&d) > 0) {
 		uint8_t b = cur_u8(&d);
 		if (b < '0' || b > '9' || n > (UINT64_MAX - (b - '0')) / 10)
-			return;
+			return false;
 		n = n * 10 + (uint64_t)(b - '0');
 	}
 	call->cnt->smtp_bdat_chunks++;
@@ -678,8 +700,11 @@ cmd_bdat(struct smtp_session *s, const struct smtp_call *call,
 		s->chunk_left = n;
 		s->cstate = SMTP_CS_CHUNK;
 	}
+	s->msg_bytes = n > UINT64_MAX - s->msg_bytes ? UINT64_MAX :
+	    s->msg_bytes + n;
 	if (last)
 		txn_new(s, call);
+	return last;
 }
 
 static void
@@ -708,10 +733,19 @@ command(struct smtp_session *s, const struct smtp_call *call,
 		s->cstate = SMTP_CS_BODY;
 		s->body_pos = SMTP_BODY_BOL;
 		s->body_resync = false;
-		break;
-	case SMTP_CMD_BDAT:
-		cmd_bdat(s, call, arg);
-		break;
+		s->msg_bytes = 0;
+		pending_push(s, call, cmd)->message = true;
+		return;
+	case SMTP_CMD_BDAT: {
+		bool last = cmd_bdat(s, call, arg);
+		struct smtp_pending *e = pending_push(s, call, cmd);
+		if (last) {
+			e->message = true;
+			e->bytes = s->msg_bytes;
+			s->msg_bytes = 0;
+		}
+		return;
+	}
 	case SMTP_CMD_RSET:
 		txn_new(s, call);
 		break;
@@ -732,6 +766,15 @@ command(struct smtp_session *s, const struct smtp_call *call,
 static void
 body_end(struct smtp_session *s, const struct smtp_call *call)
 {
+	/* The body's size goes with the DATA that waits for its answer. */
+	for (unsigned i = s->npending; i-- > 0; ) {
+		struct smtp_pending *e = pending_at(s, i);
+		if (e->cmd == SMTP_CMD_DATA) {
+			e->bytes = s->msg_bytes;
+			break;
+		}
+	}
+	s->msg_bytes = 0;
 	s->cstate = SMTP_CS_COMMAND;
 	s->body_resync = false;
 	call->cnt->smtp_data_bodies++;
@@ -787,12 +830,15 @@ static void
 body_scan(struct smtp_session *s, const struct smtp_call *call,
     struct cursor *c)
 {
+	size_t start = cur_left(c);
+
 	while (cur_left(c) > 0) {
 		if (s->body_pos == SMTP_BODY_TEXT) {
 			struct slice rest = cur_rest(c);
 			const uint8_t *lf = memchr(rest.p, '\n', rest.len);
 			if (lf == NULL) {
 				cur_skip(c, rest.len);
+				s->msg_bytes += start;
 				return;
 			}
 			cur_skip(c, (size_t)(lf - rest.p) + 1);
@@ -802,6 +848,8 @@ body_scan(struct smtp_session *s, const struct smtp_call *call,
 		uint8_t b = cur_u8(c);
 		if (b == '\n') {
 			if (s->body_pos != SMTP_BODY_BOL) {
+				/* The message's size, the final "." line included. */
+				s->msg_bytes += start - cur_left(c);
 				body_end(s, call);
 				return;
 			}
@@ -813,6 +861,7 @@ body_scan(struct smtp_session *s, const struct smtp_call *call,
 			s->body_pos = SMTP_BODY_TEXT;
 		}
 	}
+	s->msg_bytes += start;
 }
 
 /*
@@ -899,6 +948,13 @@ reply(struct smtp_session *s, const struct smtp_call *call, unsigned code)
 				body_to_lines(s);
 			}
 		}
+		/* After a 354 and a body: the message's fate. */
+		if (e->interim && !interim)
+			emit_message(call, code, s->reply_text, e->bytes);
+		break;
+	case SMTP_CMD_BDAT:
+		if (e->message && !interim)
+			emit_message(call, code, s->reply_text, e->bytes);
 		break;
 	case SMTP_CMD_AUTH:
 		if (code == 334) {

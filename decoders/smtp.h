@@ -35,6 +35,12 @@ enum smtp_event_type {
 	 * or can no longer be (reply_code 0: connection ended, gap, TLS).
 	 */
 	SMTP_EV_RCPT,
+	/*
+	 * The server's final reply to a message: after a DATA body (once
+	 * 354 was seen) or to a BDAT ... LAST.  reply_code, reply_text and
+	 * message_bytes are set; the other fields are empty.
+	 */
+	SMTP_EV_MESSAGE,
 };
 
 struct smtp_event {
@@ -49,6 +55,7 @@ struct smtp_event {
 	unsigned		 reply_code;	/* 250, 550, ...; 0 when not seen */
 	const char		*reply_text;	/* first line of the reply text, or "" */
 	bool			 smtputf8;	/* the address is not ASCII (RFC 6531) */
+	uint64_t		 message_bytes;	/* SMTP_EV_MESSAGE: body or chunks sent */
 };
 
 typedef void (*smtp_event_fn)(void *ctx, const struct smtp_event *ev);

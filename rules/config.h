@@ -57,6 +57,7 @@ struct ts_config {
 	struct strlist	 typo_append_tlds;	/* typo.append-tlds */
 	struct strlist	 typo_swap_tlds;	/* typo.swap-tlds */
 	uint32_t	 typo_min_label;	/* typo.min-label-length */
+	uint32_t	 incident_window;	/* correlation.window, seconds; 0 off */
 	uint32_t	 typo_max_distance;	/* typo.max-distance */
 	uint32_t	 typo_long_label;	/* typo.long-label-length */
 	struct intmap	 typo_class_severity;	/* typo.severity: class → 1..4 */
@@ -105,6 +106,7 @@ struct ts_config {
 	bool		 syslog_json;		/* syslog.format: json */
 	uint32_t	 suppress_window;	/* alerts.suppress-window, s; 0 off */
 	uint32_t	 suppress_max;		/* alerts.suppress-max-entries */
+	uint32_t	 alerts_per_second;	/* alerts.max-per-second; 0 off */
 	uint32_t	 stats_interval;	/* stats.interval, s; 0 off */
 	enum privacy_mode privacy;		/* privacy.local-part */
 	char		*privacy_key;		/* privacy.hash-key */

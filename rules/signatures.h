@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "correlate.h"
 #include "typo.h"
 
 #define SIG_GID		1
@@ -32,7 +33,11 @@
 	X(SIG_SMTP_RCPT_TLD,      1610101, 1, 1,			\
 	    "TYPOSENTRY SMTP RCPT TO a typo of a protected TLD")	\
 	X(SIG_SMTP_RCPT_DOMAIN,   1610102, 1, 1,			\
-	    "TYPOSENTRY SMTP RCPT TO a typo of a protected domain")
+	    "TYPOSENTRY SMTP RCPT TO a typo of a protected domain")	\
+	X(SIG_SMTP_TYPO_SERVER,   1610103, 1, 1,			\
+	    "TYPOSENTRY SMTP session to the mail server of a typo domain") \
+	X(SIG_INCIDENT,           1610200, 1, 3,			\
+	    "TYPOSENTRY incident summary: mail to a typo domain")
 
 enum sig_id {
 #define TS_SIG_ENUM(e, sid, rev, sev, msg) e,
@@ -55,6 +60,8 @@ struct rule_hit {
 	enum sig_id		sig;
 	struct typo_match	match;
 	char			field[48];	/* e.g. "dns.queries[0].rrname" */
+	uint64_t		incident;	/* its incident, 0 if none */
+	struct corr_link	link;		/* SMTP: the lookup behind it */
 };
 
 #endif

@@ -14,17 +14,21 @@ BUILD_PKGS="gcc make pkg-config libpcap-dev libldns-dev libyaml-dev libpsl-dev p
 # dnsmasq + dig/drill + tcpdump to re-record captures; rsyslog (a private
 # rsyslogd receives the syslog alerts), logrotate (the shipped snippet),
 # tcpreplay (the live drop test), groff-base and man-db (the man page).
-TEST_PKGS="libcmocka-dev tshark python3 python3-jsonschema python3-yaml dnsmasq bind9-dnsutils ldnsutils tcpdump iproute2 postfix swaks libnet-ssleay-perl openssl time rsyslog logrotate tcpreplay groff-base man-db"
+TEST_PKGS="libcmocka-dev tshark python3 python3-jsonschema python3-yaml dnsmasq bind9-dnsutils ldnsutils tcpdump iproute2 postfix swaks libnet-ssleay-perl libnet-dns-perl openssl time rsyslog logrotate tcpreplay groff-base man-db"
 
 # Benchmarks: dnstwist, the reference typo generator, run offline.
 BENCH_PKGS="dnstwist python3"
+# Fuzzing (`make fuzz` only): clang and its runtime libraries (libFuzzer,
+# ASan, UBSan).  `make check` replays the fuzz corpus with gcc instead.
+FUZZ_PKGS="clang libclang-rt-14-dev"
 
 want="$BUILD_PKGS"
 case "${1:-}" in
     --test) want="$BUILD_PKGS $TEST_PKGS" ;;
     --bench) want="$BUILD_PKGS $TEST_PKGS $BENCH_PKGS" ;;
+    --fuzz) want="$BUILD_PKGS $FUZZ_PKGS" ;;
     --build|"") ;;
-    *) echo "usage: $0 [--build|--test|--bench]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--build|--test|--bench|--fuzz]" >&2; exit 2 ;;
 esac
 
 missing=""

@@ -73,7 +73,11 @@ capture_file(struct worker *w, const char *path, const char *filter,
 			hooks->housekeeping(hooks->ctx);
 		res->packets++;
 		/* pcap_cnt counts every record, as tshark's frame.number does. */
+		uint64_t records = w->cnt.stats_records;
 		worker_packet(w, dlt, h, data, res->packets);
+		if (hooks != NULL && hooks->stats_written != NULL &&
+		    w->cnt.stats_records != records)
+			hooks->stats_written(hooks->ctx);
 		if (hooks != NULL && hooks->stop != NULL && *hooks->stop)
 			break;
 	}

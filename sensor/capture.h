@@ -20,13 +20,16 @@ struct capture_result {
 /*
  * Signals while reading: *stop ends the read (after the packet in hand);
  * when *pending is set, housekeeping(ctx) runs between two packets (EVE
- * reopen and configuration reload on SIGHUP).  NULL members are unused.
+ * reopen and configuration reload on SIGHUP).  stats_written(ctx) runs
+ * after a packet that made the worker write a stats record (the end of
+ * an interval of packet time).  NULL members are unused.
  */
 struct capture_hooks {
 	const volatile sig_atomic_t	*stop;
 	const volatile sig_atomic_t	*pending;
 	void				(*housekeeping)(void *);
 	void				*ctx;
+	void				(*stats_written)(void *);
 };
 
 /*

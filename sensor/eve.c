@@ -111,6 +111,24 @@ alert_object(struct json *j, const struct rule_hit *a,
 	json_string(j, "explanation", m->explanation);
 	json_string(j, "field", a->field);
 	json_close_object(j);
+	if (a->incident != 0) {
+		json_open_object(j, "incident");
+		json_uint(j, "id", a->incident);
+		json_close_object(j);
+	}
+	if (a->link.valid) {
+		/* The MX lookup that led to this session (issue: did it leave?). */
+		char ts[48];
+		eve_timestamp(&a->link.ts, ts, sizeof(ts));
+		json_open_object(j, "correlation");
+		json_string(j, "lookup", a->link.name);
+		json_uint(j, "lookup_flow_id", a->link.flow_id);
+		json_string(j, "lookup_time", ts);
+		addr_string(j, "resolver", &a->link.resolver);
+		json_string(j, "exchange", a->link.exchange);
+		addr_string(j, "exchange_address", &a->link.address);
+		json_close_object(j);
+	}
 	if (smtp != NULL) {
 		/* The server's answer to this RCPT TO: was it going to leave? */
 		json_open_object(j, "smtp");
@@ -279,5 +297,60 @@ eve_smtp_event(struct json *j, const struct eve_ctx *c,
 {
 	header(j, c, "smtp", "smtp");
 	smtp_object(j, ev, c->priv);
+	json_close_object(j);
+}
+
+void
+eve_incident(struct json *j, const struct eve_ctx *c,
+    const struct incident *inc, const struct typo_match *m)
+{
+	const struct signature *s = &signatures[SIG_INCIDENT];
+	char ts[48];
+
+	header(j, c, "alert", inc->sessions > 0 ? "smtp" : "dns");
+	json_open_object(j, "alert");
+	json_string(j, "action", "allowed");
+	json_uint(j, "gid", SIG_GID);
+	json_uint(j, "signature_id", s->sid);
+	json_uint(j, "rev", s->rev);
+	json_string(j, "signature", s->msg);
+	json_string(j, "category", SIG_CATEGORY);
+	/* Evidence raises it: lookup only 3, recipient 2, message 1. */
+	json_uint(j, "severity", (uint64_t)incident_severity(inc));
+	json_open_object(j, "context");
+	if (m != NULL) {
+		json_open_object(j, "typo");
+		json_string(j, "observed", m->observed);
+		json_string(j, "protected", m->protected_name);
+		json_string(j, "rule", m->rule);
+		json_string(j, "class", m->class);
+		json_uint(j, "distance", m->distance);
+		json_string(j, "explanation", m->explanation);
+		json_close_object(j);
+	}
+	json_open_object(j, "incident");
+	json_uint(j, "id", inc->id);
+	json_bool(j, "summary", true);
+	eve_timestamp(&inc->first, ts, sizeof(ts));
+	json_string(j, "first_seen", ts);
+	eve_timestamp(&inc->last, ts, sizeof(ts));
+	json_string(j, "last_seen", ts);
+	addr_string(j, "client", &inc->client);
+	json_string(j, "observed", inc->name);
+	json_string(j, "protected", inc->protected_name);
+	if (inc->sender[0] != '\0')
+		json_address(j, "sender", inc->sender, c->priv);
+	json_open_array(j, "recipients");
+	for (unsigned i = 0; i < inc->nrcpt; i++)
+		json_address(j, NULL, inc->rcpt[i], c->priv);
+	json_close_array(j);
+	json_uint(j, "lookups", inc->lookups);
+	json_uint(j, "smtp_sessions", inc->sessions);
+	json_bool(j, "recipient_accepted", inc->rcpt_accepted);
+	json_bool(j, "message_accepted", inc->message_accepted);
+	json_uint(j, "bytes_sent", inc->bytes);
+	json_close_object(j);
+	json_close_object(j);
+	json_close_object(j);
 	json_close_object(j);
 }

@@ -75,6 +75,16 @@ void eve_smtp_alert(struct json *j, const struct eve_ctx *c,
 void eve_smtp_event(struct json *j, const struct eve_ctx *c,
     const struct smtp_event *ev);
 
+/*
+ * The summary of an incident when it closes: an "alert" (sid 1610200) whose
+ * alert.context.incident holds first/last seen, client, sender,
+ * recipients, the names, lookups and sessions seen, whether the server
+ * accepted the recipients and the message, and the bytes sent; severity
+ * rises with the evidence.  m, when not NULL, is the typo explanation.
+ */
+void eve_incident(struct json *j, const struct eve_ctx *c,
+    const struct incident *inc, const struct typo_match *m);
+
 /* "2026-11-23T02:45:57.123456+0000" into buf (at least 40 bytes). */
 void eve_timestamp(const struct timeval *tv, char *buf, size_t len);
 

@@ -29,6 +29,7 @@
 #include "../rules/config.h"
 #include "../rules/typo.h"
 #include "capture.h"
+#include "caps.h"
 #include "live.h"
 #include "log.h"
 #include "output.h"
@@ -90,6 +91,7 @@ struct app {
 	struct capture_stats	 cap;
 	char			*filter;	/* in effect */
 	time_t			 stats_next;	/* monotonic, live */
+	struct caps_report	 caps;		/* caps logged so far */
 };
 
 static void
@@ -306,15 +308,18 @@ parse_options(int argc, char **argv, struct options *o)
 			    "with -f or after the options, not both\n");
 			return EXIT_USAGE;
 		}
-		size_t len = 1;
+		size_t len = 1, at = 0;
 		for (int i = optind; i < argc; i++)
 			len += strlen(argv[i]) + 1;
 		if ((o->filter_args = calloc(1, len)) == NULL)
 			return EXIT_USAGE;
+		/* The words joined by spaces, as tcpdump does. */
 		for (int i = optind; i < argc; i++) {
+			size_t n = strlen(argv[i]);
 			if (i > optind)
-				strcat(o->filter_args, " ");
-			strcat(o->filter_args, argv[i]);
+				o->filter_args[at++] = ' ';
+			memcpy(o->filter_args + at, argv[i], n);
+			at += n;
 		}
 		o->filter = o->filter_args;
 	}
@@ -517,6 +522,7 @@ reload(struct app *a)
 		ts_log(LOG_ERR, "SIGHUP: out of memory; configuration kept");
 		goto reject;
 	}
+	suppress_set_rate(&a->w.suppress, ncfg->alerts_per_second);
 	/* The switch: from here on the new ones are in use. */
 	config_free(a->cfg);
 	free(a->cfg);
@@ -610,8 +616,18 @@ housekeeping(void *ctx)
 	} else if (t >= a->stats_next) {
 		live_stats(&a->live, &a->cap);
 		worker_stats(&a->w, &now);
+		caps_report(&a->caps, &a->w.cnt);
 		a->stats_next = t + (time_t)iv;
 	}
+}
+
+/* Offline: a stats record was written (packet time crossed an interval). */
+static void
+stats_written(void *ctx)
+{
+	struct app *a = ctx;
+
+	caps_report(&a->caps, &a->w.cnt);
 }
 
 static void
@@ -759,6 +775,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	worker_set_syslog(&a.w, &a.slog);
+	suppress_set_rate(&a.w.suppress, a.cfg->alerts_per_second);
 
 	if (a.is_live) {
 		struct live_opts lo;
@@ -815,7 +832,7 @@ main(int argc, char **argv)
 		ts_log(LOG_NOTICE, "stopping (signal)");
 	} else {
 		struct capture_hooks hooks = { &got_stop, &pending,
-		    housekeeping, &a };
+		    housekeeping, &a, stats_written };
 		for (size_t i = 0; i < o.ninputs && !got_stop; i++) {
 			struct capture_result res;
 			if (capture_file(&a.w, o.inputs[i], a.filter, &hooks,
@@ -843,6 +860,8 @@ main(int argc, char **argv)
 		    a.w.cnt.packets, a.w.cnt.alerts, a.w.cnt.alerts_suppressed,
 		    a.cap.received, a.cap.dropped, a.cap.ifdropped);
 	}
+	/* The caps reached since the last stats record. */
+	caps_report(&a.caps, &a.w.cnt);
 	if (!o.quiet)
 		print_summary(&a, o.ninputs, failed);
 	service_pidfile_remove(pidfile_copy);

@@ -121,6 +121,8 @@ app_layer_object(struct json *j, const struct counters *c)
 	json_uint(j, "parser", c->smtp_unknown_commands +
 	    c->smtp_line_too_long + c->smtp_bad_address);
 	json_uint(j, "gap", c->smtp_gaps);
+	/* The parser's fixed caps: pending replies, listed recipients. */
+	json_uint(j, "internal", c->smtp_pending_capped + c->smtp_rcpt_capped);
 	json_close_object(j);
 	json_close_object(j);
 	json_close_object(j);
@@ -153,6 +155,7 @@ eve_stats(struct json *j, const struct timeval *ts, const struct counters *c,
 	json_open_object(j, "detect");
 	json_uint(j, "alert", c->alerts);
 	json_uint(j, "alerts_suppressed", c->alerts_suppressed);
+	json_uint(j, "alert_queue_overflow", c->alerts_rate_capped);
 	json_close_object(j);
 	json_close_object(j);
 	json_close_object(j);

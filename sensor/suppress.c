@@ -53,12 +53,42 @@ suppress_free(struct suppress *s)
 int
 suppress_configure(struct suppress *s, uint32_t window, uint32_t max)
 {
+	uint32_t per_second = s->per_second;
+	int rc;
+
 	if (s->ring != NULL && window != 0 && max == s->max) {
 		s->window = window;
 		return 0;
 	}
 	suppress_free(s);
-	return suppress_init(s, window, max);
+	rc = suppress_init(s, window, max);
+	s->per_second = per_second;
+	return rc;
+}
+
+void
+suppress_set_rate(struct suppress *s, uint32_t per_second)
+{
+	s->per_second = per_second;
+	s->sent = 0;
+}
+
+/* Whether one more alert may go out in the second now; counts it. */
+static bool
+rate_allows(struct suppress *s, time_t now, struct counters *cnt)
+{
+	if (s->per_second == 0)
+		return true;
+	if (now != s->second) {
+		s->second = now;
+		s->sent = 0;
+	}
+	if (s->sent >= s->per_second) {
+		cnt->alerts_rate_capped++;
+		return false;
+	}
+	s->sent++;
+	return true;
 }
 
 /* Unlinks ring entry i from its bucket chain. */
@@ -101,8 +131,8 @@ suppress_check(struct suppress *s, uint32_t sid, const struct ip_addr *src,
 	uint8_t buf[4 + 1 + 16 + 256];
 	size_t n = strlen(name);
 
-	if (s->window == 0 || s->ring == NULL)
-		return false;
+	if (s->window == 0 || s->ring == NULL || s->max == 0)
+		return !rate_allows(s, now, cnt);
 	if (n > 255)
 		n = 255;
 	memcpy(buf, &sid, 4);
@@ -129,6 +159,8 @@ suppress_check(struct suppress *s, uint32_t sid, const struct ip_addr *src,
 		break;
 	}
 
+	if (!rate_allows(s, now, cnt))
+		return true;
 	if (s->count == s->max) {
 		if (s->ring[s->head].live)
 			cnt->suppress_evicted++;

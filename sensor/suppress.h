@@ -14,6 +14,12 @@
  * When full, the oldest entry is evicted (counted in suppress_evicted when
  * its window was still running), so the worst case is an extra alert,
  * never a lost first one.
+ *
+ * Then a cap on the rate: at most `per_second` alerts go out in one
+ * second of packet time (alerts.max-per-second); the others are dropped
+ * and counted, so that a flood of distinct typos (a million RCPT TO)
+ * cannot flood the EVE log and syslog.  Dropped alerts are not
+ * remembered for suppression: the next one may go out.
  */
 #ifndef TS_SUPPRESS_H
 #define TS_SUPPRESS_H
@@ -40,6 +46,9 @@ struct suppress {
 	uint32_t		*buckets;	/* index + 1 of the first entry */
 	uint32_t		 mask;
 	uint8_t			 key[16];
+	uint32_t		 per_second;	/* alerts a second; 0: no cap */
+	time_t			 second;	/* the second being counted */
+	uint32_t		 sent;		/* alerts sent in it */
 };
 
 /* Returns 0, or -1 (no memory).  window 0: nothing is allocated. */
@@ -52,10 +61,14 @@ void suppress_free(struct suppress *s);
  */
 int suppress_configure(struct suppress *s, uint32_t window, uint32_t max);
 
+/* Sets the rate cap (0: none); kept across suppress_configure(). */
+void suppress_set_rate(struct suppress *s, uint32_t per_second);
+
 /*
  * Whether the alert (sid, src, name) at time now (seconds, packet time)
- * is a repeat within the window: true means drop it (counted in
- * cnt->alerts_suppressed).  false means send it; it is then remembered.
+ * is a repeat within the window, or over the rate cap: true means drop it
+ * (counted in cnt->alerts_suppressed or cnt->alerts_rate_capped).  false
+ * means send it; it is then remembered.
  */
 bool suppress_check(struct suppress *s, uint32_t sid,
     const struct ip_addr *src, const char *name, time_t now,

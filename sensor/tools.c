@@ -288,6 +288,10 @@ tool_variants(int argc, char **argv)
 	asked.col = calloc((size_t)(argc - optind), sizeof(*asked.col));
 	if (asked.v == NULL || asked.line == NULL || asked.col == NULL) {
 		fprintf(stderr, "typosentry: out of memory\n");
+		free(asked.v);
+		free(asked.line);
+		free(asked.col);
+		config_free(&cfg);
 		return 2;
 	}
 	for (int i = optind; i < argc; i++) {

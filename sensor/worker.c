@@ -26,6 +26,7 @@
 /* What a TCP flow's application state holds. */
 struct tcp_app {
 	struct smtp_session	*smtp;		/* APP_SMTP */
+	uint64_t		 incident;	/* the incident its mail belongs to */
 	struct dns_tcp		 dns[2];	/* APP_DNS, by direction */
 };
 
@@ -117,8 +118,23 @@ dns_message(struct worker *w, struct slice msg,
 		eve_dns_event(&w->json, &c, &w->dns);
 		emit(w);
 	}
+	/* The addresses of typo domains' exchanges, from any answer. */
+	if (w->corr != NULL && w->dns.qr)
+		correlate_dns_addresses(w->corr, &w->dns);
 	if (dns_rules_eval(w->model, w->cfg, &w->dns, &w->hit, &w->cnt) == 0)
 		return;
+	w->hit.incident = 0;
+	w->hit.link.valid = false;
+	if (w->corr != NULL) {
+		/* The client asked; the resolver answered. */
+		bool resp = w->dns.qr;
+		struct incident *inc = correlate_dns(w->corr, &w->now,
+		    resp ? &ep->dst : &ep->src, resp ? &ep->src : &ep->dst,
+		    flow_id, w->hit.match.observed, w->hit.match.protected_name,
+		    &w->dns, &w->cnt);
+		if (inc != NULL)
+			w->hit.incident = inc->id;
+	}
 	if (alert_suppressed(w, ep))
 		return;
 	eve_dns_alert(&w->json, &c, &w->dns, &w->hit);
@@ -142,8 +158,16 @@ smtp_event(void *ctx, const struct smtp_event *ev)
 {
 	struct delivery *d = ctx;
 	struct worker *w = d->w;
+	struct tcp_app *a = d->f->app_state;
 	struct eve_endpoints ep;
+	struct corr_link link;
 
+	if (ev->type == SMTP_EV_MESSAGE) {
+		/* Was the message accepted, and how big was it? */
+		if (w->corr != NULL && a != NULL && a->incident != 0)
+			correlate_message(w->corr, a->incident, ev);
+		return;
+	}
 	/* The recipient travels from client to server. */
 	flow_endpoints(d->f, FLOW_TO_SERVER, &ep);
 	struct eve_ctx c = { &w->src, w->now, w->now_cnt, &ep, d->f->id,
@@ -152,12 +176,77 @@ smtp_event(void *ctx, const struct smtp_event *ev)
 		eve_smtp_event(&w->json, &c, ev);
 		emit(w);
 	}
-	if (smtp_rules_eval(w->model, ev, &w->hit, &w->cnt) == 0)
+	bool hit = smtp_rules_eval(w->model, ev, &w->hit, &w->cnt) != 0;
+	bool linked = w->corr != NULL &&
+	    correlate_server(w->corr, &ep.dst, &link);
+	if (!hit && linked) {
+		/*
+		 * The recipient's domain is no typo, but the server is the
+		 * mail server of a typo domain looked up before: the mail
+		 * goes there all the same.
+		 */
+		if (typo_match(w->model, link.name, strlen(link.name),
+		    &w->hit.match) != TYPO_MATCH)
+			return;
+		w->hit.sig = SIG_SMTP_TYPO_SERVER;
+		snprintf(w->hit.field, sizeof(w->hit.field),
+		    "smtp.rcpt_to[%u]", ev->rcpt_index);
+		hit = true;
+	}
+	if (!hit)
 		return;
+	w->hit.incident = 0;
+	w->hit.link = link;
+	w->hit.link.valid = linked;
+	if (w->corr != NULL) {
+		struct incident *inc = correlate_rcpt(w->corr, &w->now, &ep.src,
+		    &ep.dst, d->f->id, w->hit.match.observed,
+		    w->hit.match.protected_name, ev, &w->cnt);
+		if (inc != NULL) {
+			w->hit.incident = inc->id;
+			if (a != NULL)
+				a->incident = inc->id;
+		}
+	}
 	if (alert_suppressed(w, &ep))
 		return;
 	eve_smtp_alert(&w->json, &c, ev, &w->hit);
 	alert_emit(w, &ep);
+}
+
+/* An incident closed: write its summary. */
+static void
+incident_closed(void *ctx, const struct incident *inc)
+{
+	struct worker *w = ctx;
+	struct eve_endpoints ep;
+	struct typo_match m;
+
+	memset(&ep, 0, sizeof(ep));
+	ep.src = inc->client;
+	ep.dst = inc->have_server ? inc->server : inc->client;
+	ep.ip_version = inc->client.family == AF_INET ? 4 : 6;
+	ep.ip_proto = inc->sessions > 0 ? IPPROTO_TCP : IPPROTO_UDP;
+	bool typo = typo_match(w->model, inc->name, strlen(inc->name), &m) ==
+	    TYPO_MATCH;
+	struct eve_ctx c = { &w->src, w->now, w->now_cnt, &ep, inc->last_flow,
+	    w->priv };
+	eve_incident(&w->json, &c, inc, typo ? &m : NULL);
+	emit(w);
+}
+
+static void
+incidents_expire(struct worker *w, const struct timeval *now)
+{
+	if (w->corr == NULL)
+		return;
+	if (now != NULL) {
+		/* Once per second of packet time is enough. */
+		if (now->tv_sec == w->corr_last)
+			return;
+		w->corr_last = now->tv_sec;
+	}
+	correlate_expire(w->corr, now, incident_closed, w, &w->cnt);
 }
 
 static void
@@ -367,7 +456,15 @@ worker_init(struct worker *w, const struct ts_config *cfg,
 		json_free(&w->json);
 		return -1;
 	}
+	if (cfg->incident_window > 0 &&
+	    (w->corr = correlator_new(cfg->incident_window)) == NULL) {
+		defrag_free(&w->defrag);
+		flow_table_free(&w->flows);
+		json_free(&w->json);
+		return -1;
+	}
 	if (worker_configure(w, cfg, model) != 0) {
+		correlator_free(w->corr);
 		defrag_free(&w->defrag);
 		flow_table_free(&w->flows);
 		json_free(&w->json);
@@ -451,6 +548,7 @@ worker_tick(struct worker *w, const struct timeval *now)
 	w->now = *now;
 	flow_table_expire(&w->flows, now);
 	defrag_expire(&w->defrag, now);
+	incidents_expire(w, now);
 }
 
 void
@@ -461,12 +559,15 @@ worker_flush(struct worker *w)
 	/* Free every flow: each release delivers what it still holds. */
 	flow_table_free(&w->flows);
 	flow_table_init(&w->flows, &lim, flow_release, w, &w->cnt);
+	/* Then every incident is over: their summaries. */
+	incidents_expire(w, NULL);
 }
 
 void
 worker_free(struct worker *w)
 {
 	flow_table_free(&w->flows);
+	correlator_free(w->corr);
 	suppress_free(&w->suppress);
 	defrag_free(&w->defrag);
 	json_free(&w->json);
@@ -490,6 +591,7 @@ worker_packet(struct worker *w, int dlt, const struct pcap_pkthdr *h,
 
 	flow_table_expire(&w->flows, &pkt.ts);
 	defrag_expire(&w->defrag, &pkt.ts);
+	incidents_expire(w, &pkt.ts);
 	stats_by_packet_time(w);
 
 	st = decode_packet(&pkt, data, h->caplen, &w->cnt);

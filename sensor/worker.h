@@ -40,6 +40,8 @@ struct worker {
 	uint64_t		 now_cnt;	/* and its pcap_cnt */
 	struct dns_message	 dns;		/* scratch */
 	struct rule_hit		 hit;		/* scratch */
+	struct correlator	*corr;		/* NULL: correlation off */
+	time_t			 corr_last;	/* last incident expiry, packet time */
 	struct json		 json;
 
 	/* Alert volume, privacy, syslog and stats (set by worker_init and

@@ -126,7 +126,7 @@ def alert_count(binary, d, recs, linktype, extra=()):
     out = subprocess.run([binary, "-q", "-r", path] + list(extra),
                          capture_output=True, timeout=120)
     return sum(1 for l in out.stdout.decode().splitlines()
-               if json.loads(l).get("event_type") == "alert")
+               if L.is_alert(json.loads(l)))
 
 
 # ------------------------------------------------------------------ tests
@@ -400,7 +400,9 @@ def t_write_error_full(binary, d):
     check(out.returncode == 0, "exit %d: %s" % (out.returncode, e))
     check(e.count("write error: No space left on device") == 1,
           "not reported exactly once: " + e)
+    # Alerts and incident summaries (one record each) were all lost.
     n = L.summary_counter(e, "alerts")
+    n += L.summary_counter(e, "incidents_closed")
     check(n > 0 and L.summary_counter(e, "output_errors") == n, e)
 
 
@@ -438,7 +440,9 @@ def t_write_error_tmpfs(binary, d):
         except ValueError:
             raise Fail("line %d is not whole JSON: %r" % (n, l[:80]))
     lost = L.summary_counter(e, "output_errors")
-    n_alerts = L.summary_counter(e, "alerts")
+    # Every alert and every incident summary is one record.
+    n_alerts = L.summary_counter(e, "alerts") + \
+        L.summary_counter(e, "incidents_closed")
     check(lost > 0, "the disk never filled")
     check(len(lines) - 1 + lost == n_alerts,
           "%d written + %d lost != %d alerts" % (len(lines) - 1, lost,

@@ -99,8 +99,17 @@ def schema_errors(records):
     return errs
 
 
+SUMMARY_SID = 1610200      # incident summaries: written when incidents close
+
+
+def is_alert(r):
+    """An alert raised on traffic (not an incident summary)."""
+    return r.get("event_type") == "alert" and \
+        r.get("alert", {}).get("signature_id") != SUMMARY_SID
+
+
 def alerts(records):
-    return [r for r in records if r.get("event_type") == "alert"]
+    return [r for r in records if is_alert(r)]
 
 
 def wait_for(cond, timeout, what, step=0.02):

@@ -2,11 +2,19 @@
 # run.sh — every test of typosentry, run by `make check`.
 #
 #   unit        the cmocka unit tests, plain and under ASan+UBSan
+#   fuzz corpus every input of tests/fuzz/corpus/TARGET (seeds, inputs the
+#               fuzzers found, every crash ever found) through its target,
+#               built with gcc, plain and under ASan+UBSan
 #   e2e         tests/e2e/*/test.yaml: replay a capture, check EVE by field
 #               and against Suricata's EVE schema (plain and sanitized)
 #   oracle      every MX question tshark decodes, typosentry decodes
 #   robustness  the public captures in ../shared/pcaps under ASan+UBSan:
 #               no crash, no sanitizer report, no leak
+#   adversarial tests/adversarial.py: hostile captures generated at test
+#               time (compression loops, lying counts, overlapping segments
+#               and fragments, 1 MB lines, a million RCPT TO, corrupt pcap
+#               records), plain and sanitized: no crash, bounded time and
+#               memory, the right counters
 #   operations  tests/ops.py: syslog to a real rsyslogd, signals, reload,
 #               logrotate, write errors, --daemon, -u, stats, suppression,
 #               privacy (plain and sanitized)
@@ -53,6 +61,14 @@ for t in build/tests/test_* build/asan/tests/test_*; do
 	if out=$("$t" 2>&1); then ok; else ko "$t"; echo "$out" | tail -20; fi
 done
 
+# The fuzz corpus through the replay builds of the fuzz targets.
+for t in build/replay/fuzz_* build/asan/replay/fuzz_*; do
+	[ -x "$t" ] || continue
+	name=$(basename "$t")
+	if out=$("$t" "tests/fuzz/corpus/${name#fuzz_}" 2>&1); then ok
+	else ko "$t on tests/fuzz/corpus/${name#fuzz_}"; echo "$out" | tail -20; fi
+done
+
 # End-to-end cases, with both binaries.
 for case in tests/e2e/*/; do
 	case=${case%/}
@@ -84,6 +100,12 @@ fi
 
 # A million one-packet flows stay under the flow memory cap.
 if $PY tests/flood.py "$BIN" 1000000; then ok; else ko "flow flood"; fi
+
+# Hostile captures, each with both binaries.
+for t in $($PY tests/adversarial.py --list); do
+	if out=$($PY tests/adversarial.py "$BIN" "$ASAN_BIN" "$t" 2>&1); then ok
+	else ko "adversarial capture $t"; echo "$out" | tail -20; fi
+done
 
 # Operations, with both binaries; live capture in namespaces.
 for t in $($PY tests/ops.py --list); do

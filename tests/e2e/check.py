@@ -11,6 +11,12 @@ A case is a directory tests/e2e/NAME/ holding test.yaml:
     eve: stdout | logdir | none         # where EVE lines are read (stdout)
     stdout: [regex, ...]                # optional, with eve: none
     eve_before: TEXT                    # logdir/eve.json holds this line first
+    summaries: true                     # count incident summaries (sid
+                                        # 1610200) in the checks; by default
+                                        # they are validated but not counted
+    incidents: N                        # the alerts carry N distinct
+                                        # alert.context.incident.id, each
+                                        # with exactly one summary
     same_flow: true                     # a query and its response (same
                                         # dns.id and name) share flow_id
     checks:                             # suricata-verify style filters
@@ -120,6 +126,27 @@ def main():
                 errors.append("line %d fails the EVE schema at %s: %s" %
                               (n, "/".join(map(str, err.path)), err.message))
             records.append(rec)
+
+        if "incidents" in spec:
+            ids, summaries = set(), []
+            for r in records:
+                inc = lookup(r, "alert.context.incident")
+                if inc is KeyError or lookup(r, "event_type") != "alert":
+                    continue
+                if inc.get("summary"):
+                    summaries.append(inc["id"])
+                else:
+                    ids.add(inc["id"])
+            if len(ids) != spec["incidents"]:
+                errors.append("%d incidents in the alerts, expected %d" %
+                              (len(ids), spec["incidents"]))
+            if sorted(summaries) != sorted(ids):
+                errors.append("summaries %s do not match the incidents %s"
+                              % (summaries, sorted(ids)))
+
+        if not spec.get("summaries"):
+            records = [r for r in records
+                       if lookup(r, "alert.signature_id") != 1610200]
 
         if spec.get("same_flow"):
             pairs = {}

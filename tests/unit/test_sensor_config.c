@@ -49,6 +49,7 @@ defaults(void **state)
 	assert_false(c.syslog_json);
 	assert_int_equal(c.suppress_window, 0);
 	assert_int_equal(c.suppress_max, 65536);
+	assert_int_equal(c.alerts_per_second, 1000);
 	assert_int_equal(c.stats_interval, 60);
 	assert_int_equal(c.privacy, PRIVACY_KEEP);
 	assert_null(c.run_user);
@@ -77,7 +78,8 @@ every_key(void **state)
 	    "  facility: LOCAL0\n"
 	    "  level: warn\n"
 	    "  format: json\n"
-	    "alerts: {suppress-window: 300, suppress-max-entries: 100}\n"
+	    "alerts: {suppress-window: 300, suppress-max-entries: 100,\n"
+	    "  max-per-second: 0}\n"
 	    "stats: {interval: 0}\n"
 	    "privacy: {local-part: hash, hash-key: 0123456789abcdef}\n"
 	    "run: {user: nobody, group: nogroup, pidfile: /run/x.pid}\n",
@@ -98,6 +100,7 @@ every_key(void **state)
 	assert_true(c.syslog_json);
 	assert_int_equal(c.suppress_window, 300);
 	assert_int_equal(c.suppress_max, 100);
+	assert_int_equal(c.alerts_per_second, 0);
 	assert_int_equal(c.stats_interval, 0);
 	assert_int_equal(c.privacy, PRIVACY_HASH);
 	assert_string_equal(c.privacy_key, "0123456789abcdef");
@@ -133,6 +136,8 @@ errors(void **state)
 		  "t.yaml:2:16: capture.buffer-size: 1k is out of range" },
 		{ "alerts:\n  suppress-window: -1\n",
 		  "t.yaml:2:20: alerts.suppress-window: '-1' is not a number" },
+		{ "alerts:\n  max-per-second: 2000000\n",
+		  "t.yaml:2:19: alerts.max-per-second: 2000000 is out of range" },
 		{ "stats:\n  interval: 1m\n",
 		  "t.yaml:2:13: stats.interval: '1m' is not a number" },
 		{ "privacy:\n  local-part: blur\n",
@@ -208,6 +213,9 @@ stats_record(void **state)
 	c.packets = 993;
 	c.alerts = 4;
 	c.alerts_suppressed = 9;
+	c.alerts_rate_capped = 2;
+	c.smtp_pending_capped = 5;
+	c.smtp_rcpt_capped = 6;
 	c.dns_messages = 10;
 	c.dns_tcp_messages = 3;
 	c.ip_truncated = 5;
@@ -225,7 +233,8 @@ stats_record(void **state)
 	assert_non_null(strstr(j.buf, "\"ipv6\":{\"trunc_pkt\":2,"));
 	assert_non_null(strstr(j.buf, "\"tx\":{\"dns_udp\":7,\"dns_tcp\":3,"));
 	assert_non_null(strstr(j.buf, "\"detect\":{\"alert\":4,"
-	    "\"alerts_suppressed\":9}"));
+	    "\"alerts_suppressed\":9,\"alert_queue_overflow\":2}"));
+	assert_non_null(strstr(j.buf, "\"gap\":0,\"internal\":11}"));
 	assert_non_null(strstr(j.buf, "\"flow\":{\"total\":0,\"tcp\":0,"
 	    "\"active\":3,\"memuse\":4096,"));
 	json_free(&j);

@@ -47,7 +47,10 @@ struct rec_event {
 struct harness {
 	struct smtp_session	*s;
 	struct counters		 cnt;
-	unsigned		 n;		/* events seen */
+	unsigned		 n;		/* RCPT events seen */
+	unsigned		 nmsg;		/* message events seen */
+	unsigned		 msg_code;	/* the last one's reply */
+	uint64_t		 msg_bytes;	/* and its size */
 	struct rec_event	 ev[MAX_EVENTS];	/* the first ones */
 };
 
@@ -65,6 +68,14 @@ on_event(void *ctx, const struct smtp_event *ev)
 	struct harness *h = ctx;
 	struct rec_event *r;
 
+	if (ev->type == SMTP_EV_MESSAGE) {
+		assert_true(ev->reply_code >= 200 && ev->reply_code <= 599);
+		assert_int_equal(ev->nrcpt, 0);
+		h->nmsg++;
+		h->msg_code = ev->reply_code;
+		h->msg_bytes = ev->message_bytes;
+		return;
+	}
 	/* What every event must satisfy. */
 	assert_int_equal(ev->type, SMTP_EV_RCPT);
 	assert_true(ev->nrcpt >= 1 && ev->nrcpt <= SMTP_MAX_RCPTS + 1);
@@ -223,6 +234,11 @@ static const struct step piped[] = {
 static void
 check_plain(const struct harness *h)
 {
+	/* One message, accepted after its body (the final dot line counted). */
+	assert_int_equal(h->nmsg, 1);
+	assert_int_equal(h->msg_code, 250);
+	assert_int_equal(h->msg_bytes, strlen("Subject: hi\r\n\r\n"
+	    "RCPT TO:<x@gmial.com>\r\n..RCPT TO:<y@gmial.com>\r\n.\r\n"));
 	assert_int_equal(h->n, 2);
 	expect_event(h, 0, "<john@army.ml>", "army.ml", 550);
 	assert_string_equal(h->ev[0].helo, "client.example.org");
@@ -255,6 +271,10 @@ check_plain(const struct harness *h)
 static void
 check_piped(const struct harness *h)
 {
+	/* Two messages: the BDAT LAST chunk (28 bytes) and the DATA body. */
+	assert_int_equal(h->nmsg, 2);
+	assert_int_equal(h->msg_code, 250);
+	assert_int_equal(h->msg_bytes, strlen("body\r\n.\r\n"));
 	assert_int_equal(h->n, 4);
 	expect_event(h, 0, "<one@army.ml>", "army.ml", 250);
 	expect_event(h, 1, "<two@gmial.com>", "gmial.com", 550);

@@ -2,7 +2,9 @@
  * test_suppress.c — alert suppression: the first alert always goes out,
  * repeats within the window are counted, the window is not extended by
  * repeats, different keys are independent, the table is bounded and
- * evicts its oldest entry, time going backwards ends a window.
+ * evicts its oldest entry, time going backwards ends a window; the rate
+ * cap lets at most N alerts a second through, with or without
+ * suppression, and survives a reconfiguration.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -143,6 +145,66 @@ time_backwards_and_off(void **state)
 	suppress_free(&s);
 }
 
+static void
+rate_cap(void **state)
+{
+	struct suppress s;
+	struct counters c;
+	struct ip_addr a = v4(1);
+	char name[32];
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(suppress_init(&s, 0, 64), 0);
+	suppress_set_rate(&s, 3);
+	for (int i = 0; i < 5; i++) {
+		snprintf(name, sizeof(name), "a%d.ml", i);
+		assert_int_equal(suppress_check(&s, 1, &a, name, 1000, &c),
+		    i >= 3);
+	}
+	/* The next second starts again, and so does a clock going back. */
+	assert_false(suppress_check(&s, 1, &a, "b.ml", 1001, &c));
+	assert_false(suppress_check(&s, 1, &a, "c.ml", 999, &c));
+	assert_int_equal(c.alerts_rate_capped, 2);
+	assert_int_equal(c.alerts_suppressed, 0);
+	/* A reconfiguration keeps the cap; 0 lifts it. */
+	assert_int_equal(suppress_configure(&s, 60, 64), 0);
+	for (int i = 0; i < 4; i++) {
+		snprintf(name, sizeof(name), "d%d.ml", i);
+		assert_int_equal(suppress_check(&s, 1, &a, name, 2000, &c),
+		    i >= 3);
+	}
+	suppress_set_rate(&s, 0);
+	for (int i = 0; i < 10; i++) {
+		snprintf(name, sizeof(name), "e%d.ml", i);
+		assert_false(suppress_check(&s, 1, &a, name, 2000, &c));
+	}
+	assert_int_equal(c.alerts_rate_capped, 3);
+	suppress_free(&s);
+}
+
+/* A repeat is suppressed, not capped; a capped alert is not remembered. */
+static void
+rate_cap_with_window(void **state)
+{
+	struct suppress s;
+	struct counters c;
+	struct ip_addr a = v4(1);
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(suppress_init(&s, 60, 64), 0);
+	suppress_set_rate(&s, 1);
+	assert_false(suppress_check(&s, 1, &a, "army.ml", 1000, &c));
+	assert_true(suppress_check(&s, 1, &a, "army.ml", 1000, &c));
+	assert_true(suppress_check(&s, 1, &a, "navy.ml", 1000, &c));
+	assert_int_equal(c.alerts_suppressed, 1);
+	assert_int_equal(c.alerts_rate_capped, 1);
+	/* navy.ml never went out: the next second it does. */
+	assert_false(suppress_check(&s, 1, &a, "navy.ml", 1001, &c));
+	suppress_free(&s);
+}
+
 int
 main(void)
 {
@@ -152,6 +214,8 @@ main(void)
 		cmocka_unit_test(bounded),
 		cmocka_unit_test(expiry_frees_room),
 		cmocka_unit_test(time_backwards_and_off),
+		cmocka_unit_test(rate_cap),
+		cmocka_unit_test(rate_cap_with_window),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

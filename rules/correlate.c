@@ -1,0 +1,357 @@
+/*
+ * correlate.c — MX lookups, SMTP sessions and incidents (see correlate.h).
+ *
+ * Lookups sit in a ring: a new one takes the oldest slot.  Two small
+ * open-addressing indexes find a lookup by its exchange name (to learn the
+ * exchange's address from a later A/AAAA answer) and by that address (to
+ * recognise an SMTP session to it); an entry whose lookup was overwritten
+ * is simply stale and ignored.  Incidents are few and looked up by a
+ * linear scan.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+
+#include "../decoders/siphash.h"
+#include "correlate.h"
+
+#define INDEX_SLOTS	(4 * CORR_LOOKUPS)	/* a power of two */
+
+struct lookup {
+	bool		 used;
+	uint32_t	 gen;		/* bumped when the slot is reused */
+	char		 name[NAME_MAX_LEN + 1];
+	char		 exchange[NAME_MAX_LEN + 1];
+	struct ip_addr	 address;
+	bool		 has_address;
+	struct ip_addr	 resolver;
+	uint64_t	 flow_id;
+	struct timeval	 ts;
+};
+
+/* An index slot: which lookup, of which generation; hash 0 is empty. */
+struct slot {
+	uint64_t	hash;
+	uint32_t	lookup;
+	uint32_t	gen;
+};
+
+struct correlator {
+	struct lookup	 lookups[CORR_LOOKUPS];
+	unsigned	 next;			/* ring position */
+	struct slot	 by_name[INDEX_SLOTS];
+	struct slot	 by_addr[INDEX_SLOTS];
+	struct incident	 incidents[CORR_INCIDENTS];
+	uint32_t	 window;
+	uint64_t	 id_seq;
+	uint8_t		 seed[16];
+};
+
+static uint64_t
+hash_of(const struct correlator *c, const void *p, size_t len)
+{
+	uint64_t h = siphash13(p, len, c->seed);
+	return h != 0 ? h : 1;
+}
+
+static uint64_t
+addr_hash(const struct correlator *c, const struct ip_addr *a)
+{
+	return hash_of(c, a->bytes, a->family == AF_INET ? 4 : 16);
+}
+
+static bool
+addr_eq(const struct ip_addr *a, const struct ip_addr *b)
+{
+	return a->family == b->family &&
+	    memcmp(a->bytes, b->bytes, a->family == AF_INET ? 4 : 16) == 0;
+}
+
+/* Inserts (overwriting a stale or equal slot when the probe meets one). */
+static void
+index_put(struct correlator *c, struct slot *ix, uint64_t h, uint32_t lk)
+{
+	for (size_t i = h & (INDEX_SLOTS - 1), n = 0; n < INDEX_SLOTS;
+	    i = (i + 1) & (INDEX_SLOTS - 1), n++) {
+		struct slot *s = &ix[i];
+		bool stale = s->hash != 0 &&
+		    (!c->lookups[s->lookup].used ||
+		    c->lookups[s->lookup].gen != s->gen);
+		if (s->hash == 0 || stale || s->hash == h) {
+			s->hash = h;
+			s->lookup = lk;
+			s->gen = c->lookups[lk].gen;
+			return;
+		}
+	}
+}
+
+/* Finds a live lookup for hash h accepted by match(); -1 when none. */
+static int
+index_get(const struct correlator *c, const struct slot *ix, uint64_t h,
+    bool (*match)(const struct lookup *, const void *), const void *key)
+{
+	for (size_t i = h & (INDEX_SLOTS - 1), n = 0; n < INDEX_SLOTS;
+	    i = (i + 1) & (INDEX_SLOTS - 1), n++) {
+		const struct slot *s = &ix[i];
+		if (s->hash == 0)
+			return -1;
+		const struct lookup *l = &c->lookups[s->lookup];
+		if (s->hash == h && l->used && l->gen == s->gen && match(l, key))
+			return (int)s->lookup;
+	}
+	return -1;
+}
+
+static bool
+match_exchange(const struct lookup *l, const void *key)
+{
+	return strcmp(l->exchange, key) == 0;
+}
+
+static bool
+match_address(const struct lookup *l, const void *key)
+{
+	return l->has_address && addr_eq(&l->address, key);
+}
+
+struct correlator *
+correlator_new(uint32_t window)
+{
+	struct correlator *c = calloc(1, sizeof(*c));
+
+	if (c == NULL)
+		return NULL;
+	c->window = window;
+	for (size_t got = 0; got < sizeof(c->seed); ) {
+		ssize_t r = getrandom(c->seed + got, sizeof(c->seed) - got, 0);
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	return c;
+}
+
+void
+correlator_free(struct correlator *c)
+{
+	free(c);
+}
+
+/* DNS names in presentation form, normalised for comparison. */
+static bool
+norm(const char *in, char *out)
+{
+	return name_normalise(in, strlen(in), out, NAME_MAX_LEN + 1) > 0;
+}
+
+/* The open incident of (client, name), or a new one. */
+static struct incident *
+incident_for(struct correlator *c, const struct timeval *ts,
+    const struct ip_addr *client, const char *name,
+    const char *protected_name, struct counters *cnt)
+{
+	struct incident *free_slot = NULL, *oldest = NULL;
+
+	for (size_t i = 0; i < CORR_INCIDENTS; i++) {
+		struct incident *inc = &c->incidents[i];
+		if (!inc->open) {
+			if (free_slot == NULL)
+				free_slot = inc;
+			continue;
+		}
+		if (addr_eq(&inc->client, client) &&
+		    strcmp(inc->name, name) == 0) {
+			inc->last = *ts;
+			return inc;
+		}
+		if (oldest == NULL || timercmp(&inc->last, &oldest->last, <))
+			oldest = inc;
+	}
+	struct incident *inc = free_slot != NULL ? free_slot : oldest;
+	if (inc == NULL)
+		return NULL;
+	if (free_slot == NULL)
+		cnt->incidents_evicted++;
+	memset(inc, 0, sizeof(*inc));
+	inc->open = true;
+	/* Stable and unique: time of the first evidence, then a sequence. */
+	inc->id = (uint64_t)ts->tv_sec << 20 | (++c->id_seq & 0xfffff);
+	inc->client = *client;
+	snprintf(inc->name, sizeof(inc->name), "%s", name);
+	snprintf(inc->protected_name, sizeof(inc->protected_name), "%s",
+	    protected_name);
+	inc->first = inc->last = *ts;
+	cnt->incidents_opened++;
+	return inc;
+}
+
+struct incident *
+correlate_dns(struct correlator *c, const struct timeval *ts,
+    const struct ip_addr *client, const struct ip_addr *resolver,
+    uint64_t flow_id, const char *name, const char *protected_name,
+    const struct dns_message *msg, struct counters *cnt)
+{
+	char owner[NAME_MAX_LEN + 1];
+
+	/* Remember each MX exchange of the flagged name. */
+	for (unsigned i = 0; msg->qr && i < msg->nanswers; i++) {
+		const struct dns_rr *a = &msg->answers[i];
+		if (a->type != DNS_TYPE_MX || !a->has_rdata)
+			continue;
+		struct lookup *l = &c->lookups[c->next];
+		c->next = (c->next + 1) % CORR_LOOKUPS;
+		uint32_t gen = l->gen + 1;
+		memset(l, 0, sizeof(*l));
+		l->used = true;
+		l->gen = gen;
+		if (!norm(a->rdata, l->exchange) || !norm(a->name, owner)) {
+			l->used = false;
+			continue;
+		}
+		snprintf(l->name, sizeof(l->name), "%s", name);
+		l->resolver = *resolver;
+		l->flow_id = flow_id;
+		l->ts = *ts;
+		index_put(c, c->by_name, hash_of(c, l->exchange,
+		    strlen(l->exchange)), (uint32_t)(l - c->lookups));
+	}
+	correlate_dns_addresses(c, msg);
+
+	struct incident *inc = incident_for(c, ts, client, name,
+	    protected_name, cnt);
+	if (inc != NULL) {
+		inc->lookups++;
+		if (!inc->have_server) {
+			inc->server = *resolver;
+			inc->have_server = true;
+		}
+	}
+	return inc;
+}
+
+void
+correlate_dns_addresses(struct correlator *c, const struct dns_message *msg)
+{
+	char owner[NAME_MAX_LEN + 1];
+
+	if (!msg->qr)
+		return;
+	for (unsigned i = 0; i < msg->nanswers; i++) {
+		const struct dns_rr *a = &msg->answers[i];
+		struct ip_addr ad;
+		if ((a->type != DNS_TYPE_A && a->type != DNS_TYPE_AAAA) ||
+		    !a->has_rdata || !norm(a->name, owner))
+			continue;
+		int lk = index_get(c, c->by_name, hash_of(c, owner,
+		    strlen(owner)), match_exchange, owner);
+		if (lk < 0)
+			continue;
+		memset(&ad, 0, sizeof(ad));
+		ad.family = a->type == DNS_TYPE_A ? AF_INET : AF_INET6;
+		if (inet_pton(ad.family, a->rdata, ad.bytes) != 1)
+			continue;
+		struct lookup *l = &c->lookups[lk];
+		l->address = ad;
+		l->has_address = true;
+		index_put(c, c->by_addr, addr_hash(c, &ad), (uint32_t)lk);
+	}
+}
+
+bool
+correlate_server(struct correlator *c, const struct ip_addr *server,
+    struct corr_link *link)
+{
+	int lk = index_get(c, c->by_addr, addr_hash(c, server),
+	    match_address, server);
+
+	memset(link, 0, sizeof(*link));
+	if (lk < 0)
+		return false;
+	const struct lookup *l = &c->lookups[lk];
+	link->valid = true;
+	link->flow_id = l->flow_id;
+	link->ts = l->ts;
+	link->resolver = l->resolver;
+	link->address = l->address;
+	snprintf(link->name, sizeof(link->name), "%s", l->name);
+	snprintf(link->exchange, sizeof(link->exchange), "%s", l->exchange);
+	return true;
+}
+
+struct incident *
+correlate_rcpt(struct correlator *c, const struct timeval *ts,
+    const struct ip_addr *client, const struct ip_addr *server,
+    uint64_t flow_id, const char *name, const char *protected_name,
+    const struct smtp_event *ev, struct counters *cnt)
+{
+	struct incident *inc = incident_for(c, ts, client, name,
+	    protected_name, cnt);
+
+	if (inc == NULL)
+		return NULL;
+	if (inc->last_flow != flow_id) {
+		inc->last_flow = flow_id;
+		inc->sessions++;
+	}
+	inc->server = *server;
+	inc->have_server = true;
+	if (ev->mail_from[0] != '\0')
+		snprintf(inc->sender, sizeof(inc->sender), "%s", ev->mail_from);
+	const char *r = ev->rcpt_to[ev->rcpt_index];
+	bool listed = false;
+	for (unsigned i = 0; i < inc->nrcpt; i++)
+		listed |= strcmp(inc->rcpt[i], r) == 0;
+	if (!listed && inc->nrcpt < CORR_RCPTS)
+		snprintf(inc->rcpt[inc->nrcpt++], sizeof(inc->rcpt[0]), "%s",
+		    r);
+	if (ev->reply_code / 100 == 2)
+		inc->rcpt_accepted = true;
+	return inc;
+}
+
+void
+correlate_message(struct correlator *c, uint64_t incident,
+    const struct smtp_event *ev)
+{
+	for (size_t i = 0; i < CORR_INCIDENTS; i++) {
+		struct incident *inc = &c->incidents[i];
+		if (!inc->open || inc->id != incident)
+			continue;
+		inc->bytes += ev->message_bytes;
+		if (ev->reply_code / 100 == 2)
+			inc->message_accepted = true;
+		return;
+	}
+}
+
+void
+correlate_expire(struct correlator *c, const struct timeval *now,
+    void (*fn)(void *, const struct incident *), void *ctx,
+    struct counters *cnt)
+{
+	for (size_t i = 0; i < CORR_INCIDENTS; i++) {
+		struct incident *inc = &c->incidents[i];
+		if (!inc->open)
+			continue;
+		if (now != NULL &&
+		    now->tv_sec - inc->last.tv_sec <= (time_t)c->window)
+			continue;
+		fn(ctx, inc);
+		inc->open = false;
+		cnt->incidents_closed++;
+	}
+}
+
+int
+incident_severity(const struct incident *inc)
+{
+	if (inc->message_accepted)
+		return 1;
+	if (inc->rcpt_accepted)
+		return 2;
+	return 3;
+}

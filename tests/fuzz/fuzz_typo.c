@@ -1,0 +1,57 @@
+/*
+ * fuzz_typo.c — the name normaliser and the typo matcher: name_normalise()
+ * and typo_match() on one name, with the model of the built-in default
+ * configuration (built once).
+ */
+#include <string.h>
+
+#include "../../rules/config.h"
+#include "../../rules/name.h"
+#include "../../rules/typo.h"
+#include "fuzz.h"
+
+extern const char default_config_yaml[];
+extern const size_t default_config_yaml_len;
+
+static struct ts_config cfg;
+static struct typo_model *model;
+static struct typo_match match;
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	char err[512];
+
+	(void)argc;
+	(void)argv;
+	if (config_parse(&cfg, "default", default_config_yaml,
+	    default_config_yaml_len, err, sizeof(err)) != 0 ||
+	    (model = typo_model_build(&cfg, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "fuzz_typo: %s\n", err);
+		abort();
+	}
+	return 0;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *name = (const char *)data;
+	char norm[NAME_MAX_LEN + 1];
+	int n = name_normalise(name, size, norm, sizeof(norm));
+
+	if (n >= 0)
+		FUZZ_CHECK(n <= NAME_MAX_LEN && strlen(norm) == (size_t)n);
+	switch (typo_match(model, name, size, &match)) {
+	case TYPO_MATCH:
+		FUZZ_CHECK(match.class != NULL && match.distance > 0);
+		FUZZ_CHECK(strlen(match.observed) <= NAME_MAX_LEN);
+		FUZZ_CHECK(strlen(match.explanation) < sizeof(match.explanation));
+		break;
+	case TYPO_NONE:
+	case TYPO_EXEMPT:
+	case TYPO_INVALID:
+		break;
+	}
+	return 0;
+}
