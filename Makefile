@@ -172,11 +172,35 @@ bench-deps:
 $(B)/match_bench: bench/match_bench.c $(B)/libtyposentry.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libtyposentry.a $(LIBS)
 
+# The capture benchmark: generated captures (seeded, deterministic) and a
+# bare libpcap read loop, the floor typosentry is measured against.
+$(B)/bench/gen_capture: bench/gen_capture.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $<
+
+$(B)/bench/floor: bench/floor.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(shell pkg-config --libs libpcap 2>/dev/null)
+
+$(B)/bench/capture-%mb.pcap: $(B)/bench/gen_capture
+	$(B)/bench/gen_capture $@ $* 6 ../shared/data/benign-domains.txt
+
+# The 500 MB capture only with 2 GB free (it stays in build/bench).
+BENCH_CAPS = $(B)/bench/capture-50mb.pcap $(B)/bench/capture-500mb.pcap
+
 bench: bench-deps
-	@$(MAKE) --no-print-directory typosentry $(B)/match_bench
+	@$(MAKE) --no-print-directory typosentry $(B)/match_bench $(B)/bench/gen_capture \
+		$(B)/bench/floor
 	@echo "== machine: $$(nproc) cores, $$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
 	/usr/bin/python3 bench/detect.py ./typosentry
 	$(B)/match_bench 10000 3
+	@$(MAKE) --no-print-directory $(B)/bench/capture-50mb.pcap
+	@if [ -s $(B)/bench/capture-500mb.pcap ] || \
+	    [ "$$(df -Pk $(B)/bench | awk 'NR == 2 { print $$4 }')" -gt 2000000 ]; then \
+		$(MAKE) --no-print-directory $(B)/bench/capture-500mb.pcap; \
+	else echo "bench: less than 2 GB free, no 500 MB capture"; fi
+	/usr/bin/python3 bench/run.py ./typosentry $(B)/bench/floor \
+		$$(for f in $(BENCH_CAPS); do [ -s $$f ] && echo $$f; done)
 
 demo: deps
 	@$(MAKE) --no-print-directory typosentry

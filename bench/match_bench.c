@@ -70,8 +70,11 @@ main(int argc, char **argv)
 	size_t o = 0;
 	char err[1024];
 
-	if (yaml == NULL || domains == NULL)
+	if (yaml == NULL || domains == NULL) {
+		free(yaml);
+		free(domains);
 		return 1;
+	}
 	o += (size_t)snprintf(yaml + o, cap - o, "protect:\n  domains:\n");
 	for (size_t i = 0; i < ndomains; i++) {
 		char label[16];
@@ -86,11 +89,17 @@ main(int argc, char **argv)
 	double t0 = now();
 	if (config_parse(&cfg, "bench.yaml", yaml, o, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s\n", err);
+		config_free(&cfg);
+		free(yaml);
+		free(domains);
 		return 1;
 	}
 	struct typo_model *m = typo_model_build(&cfg, err, sizeof(err));
 	if (m == NULL) {
 		fprintf(stderr, "%s\n", err);
+		config_free(&cfg);
+		free(yaml);
+		free(domains);
 		return 1;
 	}
 	double build = now() - t0;

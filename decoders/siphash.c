@@ -23,8 +23,9 @@ load64le(const uint8_t *p)
 	return v;
 }
 
-uint64_t
-siphash24(const void *data, size_t len, const uint8_t key[16])
+/* SipHash-c-d: c compression rounds a word, d finalisation rounds. */
+static uint64_t
+siphash(const void *data, size_t len, const uint8_t key[16], int c, int d)
 {
 	const uint8_t *in = data;
 	uint64_t k0 = load64le(key), k1 = load64le(key + 8);
@@ -38,50 +39,30 @@ siphash24(const void *data, size_t len, const uint8_t key[16])
 	for (i = 0; i < whole; i += 8) {
 		uint64_t m = load64le(in + i);
 		v3 ^= m;
-		SIPROUND;
-		SIPROUND;
+		for (int r = 0; r < c; r++)
+			SIPROUND;
 		v0 ^= m;
 	}
 	for (size_t j = 0; i + j < len; j++)
 		b |= (uint64_t)in[i + j] << (8 * j);
 	v3 ^= b;
-	SIPROUND;
-	SIPROUND;
+	for (int r = 0; r < c; r++)
+		SIPROUND;
 	v0 ^= b;
 	v2 ^= 0xff;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
+	for (int r = 0; r < d; r++)
+		SIPROUND;
 	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+uint64_t
+siphash24(const void *data, size_t len, const uint8_t key[16])
+{
+	return siphash(data, len, key, 2, 4);
 }
 
 uint64_t
 siphash13(const void *data, size_t len, const uint8_t key[16])
 {
-	const uint8_t *in = data;
-	uint64_t k0 = load64le(key), k1 = load64le(key + 8);
-	uint64_t v0 = 0x736f6d6570736575ULL ^ k0;
-	uint64_t v1 = 0x646f72616e646f6dULL ^ k1;
-	uint64_t v2 = 0x6c7967656e657261ULL ^ k0;
-	uint64_t v3 = 0x7465646279746573ULL ^ k1;
-	uint64_t b = (uint64_t)len << 56;
-	size_t i, whole = len - len % 8;
-
-	for (i = 0; i < whole; i += 8) {
-		uint64_t m = load64le(in + i);
-		v3 ^= m;
-		SIPROUND;
-		v0 ^= m;
-	}
-	for (size_t j = 0; i + j < len; j++)
-		b |= (uint64_t)in[i + j] << (8 * j);
-	v3 ^= b;
-	SIPROUND;
-	v0 ^= b;
-	v2 ^= 0xff;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
-	return v0 ^ v1 ^ v2 ^ v3;
+	return siphash(data, len, key, 1, 3);
 }

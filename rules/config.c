@@ -682,6 +682,12 @@ ld_run_pidfile(struct loader *l, yaml_node_t *n, struct ts_config *c)
 	return load_string(l, n, "run.pidfile", &c->run_pidfile);
 }
 
+static int
+ld_run_sandbox(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_bool(l, n, "run.sandbox", &c->run_sandbox);
+}
+
 /* A section whose keys are all commented out ("run:" alone): defaults. */
 static bool
 empty_section(const yaml_node_t *n)
@@ -716,6 +722,7 @@ static const struct key_handler run_keys[] = {
 	{ "user", ld_run_user },
 	{ "group", ld_run_group },
 	{ "pidfile", ld_run_pidfile },
+	{ "sandbox", ld_run_sandbox },
 	{ NULL, NULL },
 };
 
@@ -1135,6 +1142,7 @@ config_defaults(struct ts_config *cfg)
 	cfg->suppress_window = 0;
 	cfg->suppress_max = 65536;
 	cfg->alerts_per_second = 1000;
+	cfg->run_sandbox = true;
 	cfg->stats_interval = 60;
 	cfg->privacy = PRIVACY_KEEP;
 }

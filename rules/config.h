@@ -113,6 +113,7 @@ struct ts_config {
 	char		*run_user;		/* run.user */
 	char		*run_group;		/* run.group */
 	char		*run_pidfile;		/* run.pidfile */
+	bool		 run_sandbox;		/* run.sandbox (Landlock) */
 };
 
 /*

@@ -27,7 +27,7 @@ if ! cppcheck --quiet --error-exitcode=1 --std=c11 --library=posix \
     --enable=warning,performance,portability --inline-suppr \
     --suppressions-list=scripts/cppcheck.supp \
     --include=scripts/cppcheck-defs.h -D_GNU_SOURCE -DFUZZ_REPLAY \
-    $srcs; then
+    $srcs 2>&1; then
 	echo "lint: cppcheck found the problems above"
 	rc=1
 fi

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include <ldns/ldns.h>
+#include <libpsl.h>
 #include <pcap/pcap.h>
 #include <yaml.h>
 
@@ -33,6 +34,7 @@
 #include "live.h"
 #include "log.h"
 #include "output.h"
+#include "sandbox.h"
 #include "tools.h"
 #include "service.h"
 #include "syslog_out.h"
@@ -508,7 +510,8 @@ reload(struct app *a)
 	if (!same_capture(ncfg, a->cfg) ||
 	    !same_string(ncfg->run_user, a->cfg->run_user) ||
 	    !same_string(ncfg->run_group, a->cfg->run_group) ||
-	    !same_string(ncfg->run_pidfile, a->cfg->run_pidfile))
+	    !same_string(ncfg->run_pidfile, a->cfg->run_pidfile) ||
+	    ncfg->run_sandbox != a->cfg->run_sandbox)
 		ts_log(LOG_WARNING, "SIGHUP: capture interfaces and options "
 		    "(but the filter) and run.* take effect at the next start");
 
@@ -619,6 +622,70 @@ housekeeping(void *ctx)
 		caps_report(&a->caps, &a->w.cnt);
 		a->stats_next = t + (time_t)iv;
 	}
+}
+
+/* The directory part of path ("." for none), into buf. */
+static const char *
+dir_of(const char *path, char *buf, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return ".";
+	snprintf(buf, size, "%.*s", slash == path ? 1 : (int)(slash - path),
+	    path);
+	return buf;
+}
+
+/*
+ * From here on, the file system only where a running sensor needs it
+ * (sandbox.h): its EVE directory (a new eve.json on SIGHUP), the
+ * directories of its configuration and of the Public Suffix List (a
+ * reload reads both), the capture files still to read, the time zone
+ * (syslog's timestamps), interface counters under /sys (live), and the
+ * pidfile's directory (removed at exit).
+ */
+static int
+enter_sandbox(const struct app *a, const char *eve_dir, const char *pidfile,
+    char *err, size_t errlen)
+{
+	struct sandbox_rule r[MAX_INPUTS + 16];
+	char cfg_dir[4096], psl_dir[4096], pid_dir[4096];
+	const char *psl = psl_dist_filename();
+	size_t n = 0;
+	int abi;
+
+	if (eve_dir != NULL)
+		r[n++] = (struct sandbox_rule){ eve_dir, SANDBOX_WRITE };
+	if (a->o->config_path != NULL)
+		r[n++] = (struct sandbox_rule){ dir_of(a->o->config_path,
+		    cfg_dir, sizeof(cfg_dir)), SANDBOX_READ };
+	if (psl != NULL && psl[0] != '\0')
+		r[n++] = (struct sandbox_rule){ dir_of(psl, psl_dir,
+		    sizeof(psl_dir)), SANDBOX_READ };
+	for (size_t i = 0; i < a->o->ninputs; i++)
+		if (strcmp(a->o->inputs[i], "-") != 0)
+			r[n++] = (struct sandbox_rule){ a->o->inputs[i],
+			    SANDBOX_READ };
+	r[n++] = (struct sandbox_rule){ "/etc/localtime", SANDBOX_READ };
+	if (a->is_live) {
+		/* pcap_stats() reads /sys/class/net/IF/statistics. */
+		r[n++] = (struct sandbox_rule){ "/sys/class/net", SANDBOX_READ };
+		r[n++] = (struct sandbox_rule){ "/sys/devices", SANDBOX_READ };
+	}
+	if (pidfile != NULL)
+		r[n++] = (struct sandbox_rule){ dir_of(pidfile, pid_dir,
+		    sizeof(pid_dir)), SANDBOX_READ | SANDBOX_REMOVE };
+#if defined(__SANITIZE_ADDRESS__)
+	/* LeakSanitizer reads /proc/self/maps and /proc/self/task at exit. */
+	r[n++] = (struct sandbox_rule){ "/proc/self", SANDBOX_READ };
+#endif
+	if ((abi = sandbox_enter(r, n, err, errlen)) < 0)
+		return -1;
+	if (abi == 0 && a->is_live)
+		ts_log(LOG_NOTICE, "run.sandbox: this kernel has no Landlock; "
+		    "file system access is not restricted");
+	return 0;
 }
 
 /* Offline: a stats record was written (packet time crossed an interval). */
@@ -816,6 +883,14 @@ main(int argc, char **argv)
 	    err, sizeof(err)) != 0) {
 		ts_log(LOG_ERR, "cannot drop privileges to %s%s%s: %s", user,
 		    group != NULL ? ":" : "", group != NULL ? group : "", err);
+		service_pidfile_remove(pidfile_copy);
+		free(pidfile_copy);
+		goto out_live;
+	}
+	if (a.cfg->run_sandbox && enter_sandbox(&a, eve_on ? dir : NULL,
+	    pidfile_copy, err, sizeof(err)) != 0) {
+		ts_log(LOG_ERR, "run.sandbox: cannot restrict file system "
+		    "access: %s", err);
 		service_pidfile_remove(pidfile_copy);
 		free(pidfile_copy);
 		goto out_live;

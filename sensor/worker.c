@@ -391,6 +391,17 @@ tcp_packet(struct worker *w, const struct packet *pkt)
 
 	if (f == NULL)
 		return;
+	/*
+	 * A new connection on the 5-tuple of one that has closed (the port
+	 * reused before the closed timeout): the old flow ends here and the
+	 * new one starts from its SYN.
+	 */
+	if ((pkt->tcp_flags & (TCP_SYN | TCP_ACK)) == TCP_SYN &&
+	    f->state == FLOW_CLOSED) {
+		flow_remove(&w->flows, f);
+		if ((f = flow_get(&w->flows, pkt, &dir)) == NULL)
+			return;
+	}
 
 	if (f->app != APP_NONE) {
 		/* The peer's ACK tells which of our bytes it has. */

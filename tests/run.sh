@@ -23,6 +23,9 @@
 #               tcpreplay (needs root; skipped, saying why, without)
 #   install     make install into a DESTDIR, and the unit, man page and
 #               logrotate snippet checked with their own tools
+#   sandbox     tests/sandbox.py: after start-up, the sensor cannot write
+#               or read through links out of its directories (Landlock)
+#   lint        scripts/lint.sh: cppcheck and clang-tidy find nothing
 #
 # Prints one line per failure and ends with "N passed, N failed" (and
 # ", N skipped" when a test could not run here).
@@ -111,6 +114,8 @@ done
 for t in $($PY tests/ops.py --list); do
 	for bin in "$BIN" "$ASAN_BIN"; do run_py tests/ops.py "$bin" "$t"; done
 done
+run_py tests/sandbox.py "$BIN" sandbox
+run_py tests/sandbox.py "$ASAN_BIN" sandbox
 run_py tests/live.py "$BIN" live-alerts
 run_py tests/live.py "$ASAN_BIN" live-alerts-immediate
 run_py tests/live.py "$BIN" live-tcpreplay
@@ -149,6 +154,10 @@ else
 	ko "unit file, logrotate snippet or man page: $warn"
 fi
 rm -rf "$dest"
+
+# Static analysis: cppcheck and clang-tidy (.clang-tidy) find nothing.
+if out=$(sh scripts/lint.sh 2>&1); then ok
+else ko "lint (scripts/lint.sh)"; echo "$out" | tail -40; fi
 
 if [ "$skip" -gt 0 ]; then
 	echo "$pass passed, $fail failed, $skip skipped"

@@ -17,6 +17,7 @@ and seeds from earlier runs stay; running it twice changes nothing.
   smtp_address   each MAIL FROM and RCPT TO argument
   typo           each question name, and the typo names of the e2e cases
   config         every YAML configuration of the repository
+  worker         each capture as raw IP packets (its first 64 KB)
 
 usage: tests/fuzz/make-seeds.py   (from anywhere)
 """
@@ -244,6 +245,18 @@ def main():
         dlt, frames = read_pcap(path)
         if dlt not in DLTS:
             continue
+        # worker: seconds to wait (whole seconds: time is not the point),
+        # 16-bit length, the IP packet.
+        out = b""
+        for f in frames:
+            try:
+                link = strip_link(dlt, f)
+            except (struct.error, IndexError):
+                continue
+            if link is not None and len(out) < 65536:
+                out += b"\0" + u16(len(link[1])) + link[1]
+        if out:
+            seeds.add("worker", out)
         for f in frames:
             seeds.add("decode", bytes([DLTS.index(dlt)]) + f)
             try:
