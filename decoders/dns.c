@@ -1,12 +1,15 @@
 /*
  * dns.c — DNS message decoding.
  *
- * A cheap look at the 12-byte header first (RFC 1035 4.1.1): only standard
- * queries with a question can matter to us.  A walk over the names checks
- * that compression pointers point backwards.  Then ldns does the full parse
- * (name compression, record formats) and we copy out, into fixed-size
- * fields, the question and answer records in presentation form.  The ldns
- * packet is freed before returning; nothing of it outlives the call.
+ * Two steps.  dns_outline() reads the 12-byte header (RFC 1035 4.1.1) and
+ * walks the records with a bounds-checked cursor: it checks every name
+ * (compression pointers must point backwards) and notes the question and
+ * answer types.  That is all most messages need: the caller decides from
+ * the outline whether the message can matter.  Those that can go to
+ * dns_decode_outlined(): ldns does the full parse (name compression,
+ * record formats) and we copy out, into fixed-size fields, the question
+ * and answer records in presentation form.  The ldns packet is freed
+ * before returning; nothing of it outlives the call.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -19,25 +22,54 @@
 #define DNS_HEADER_LEN	12
 #define DNS_OPCODE_QUERY 0
 
-/*
- * Writes a wire-format name (uncompressed, as ldns stores it) in
- * presentation form without the final dot: "." for the root, special and
- * non-printable bytes escaped as "\." "\\" "\DDD" (RFC 4343 section 2.1).
- */
-static void
-name_to_text(const ldns_rdf *rdf, char *out, size_t outlen)
-{
-	struct cursor c = cur_init(ldns_rdf_data(rdf), ldns_rdf_size(rdf));
-	size_t o = 0;
+enum label_step { LABEL, NAME_END, NAME_BAD };
 
-	out[0] = '\0';
-	while (cur_left(&c) > 0) {
-		uint8_t len = cur_u8(&c);
+/*
+ * Reads the next label of the name at c into *label, following
+ * compression pointers of msg; each must point before *limit (the
+ * previous one), so a name cannot loop.
+ */
+static enum label_step
+next_label(struct cursor *c, struct slice msg, size_t *limit,
+    struct slice *label)
+{
+	for (;;) {
+		uint8_t len = cur_u8(c);
+		if (c->err)
+			return NAME_BAD;
 		if (len == 0)
-			break;
-		struct slice label = cur_bytes(&c, len);
-		if (c.err)
-			break;
+			return NAME_END;
+		if ((len & 0xc0) == 0xc0) {
+			size_t to = (size_t)(len & 0x3f) << 8 | cur_u8(c);
+			if (c->err || to >= *limit)
+				return NAME_BAD;
+			*limit = to;
+			*c = cur_init(msg.p, msg.len);
+			cur_skip(c, to);
+			continue;
+		}
+		if (len > 63)
+			return NAME_BAD;
+		*label = cur_bytes(c, len);
+		return c->err ? NAME_BAD : LABEL;
+	}
+}
+
+/*
+ * Writes the name at off in presentation form without the final dot: "."
+ * for the root, special and non-printable bytes escaped as "\." "\\"
+ * "\DDD" (RFC 4343 section 2.1).  A bad name gives "".
+ */
+void
+dns_name_text(struct slice msg, size_t off, char *out, size_t outlen)
+{
+	struct cursor c = cur_init(msg.p, msg.len);
+	struct slice label;
+	enum label_step st;
+	size_t o = 0, limit = off;
+
+	cur_skip(&c, off);
+	while ((st = next_label(&c, msg, &limit, &label)) == LABEL) {
 		if (o > 0 && o + 1 < outlen)
 			out[o++] = '.';
 		for (size_t i = 0; i < label.len; i++) {
@@ -48,17 +80,107 @@ name_to_text(const ldns_rdf *rdf, char *out, size_t outlen)
 				out[o++] = '\\';
 				out[o++] = (char)b;
 			} else if (b <= 0x20 || b >= 0x7f) {
-				snprintf(out + o, outlen - o, "\\%03u", b);
-				o += 4;
+				out[o++] = '\\';
+				out[o++] = (char)('0' + b / 100);
+				out[o++] = (char)('0' + b / 10 % 10);
+				out[o++] = (char)('0' + b % 10);
 			} else {
 				out[o++] = (char)b;
 			}
 		}
 	}
+	if (st == NAME_BAD) {
+		out[0] = '\0';
+		return;
+	}
 done:
 	if (o == 0 && outlen > 1)
 		out[o++] = '.';
 	out[o] = '\0';
+}
+
+/*
+ * The hash of a name in uncompressed wire form (length bytes and labels,
+ * no final zero; w holds at least seven zero bytes after it), lowercased:
+ * eight bytes at a time, upper case found
+ * with a few word operations (bit 7 of each byte: at least 'A', above
+ * 'Z', not 7-bit), then a multiply-xorshift mix.  Length bytes (at most
+ * 63) are never letters.
+ */
+static uint64_t
+wire_hash(const uint8_t *w, size_t len)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x80 * ones;
+	uint64_t h = DNS_NAME_HASH_INIT ^ len;
+
+	for (size_t i = 0; i < len; i += 8) {
+		uint64_t x;
+		memcpy(&x, w + i, 8);		/* zeros after the name */
+		uint64_t low7 = x & ~high;
+		uint64_t upper = (low7 + (0x80 - 'A') * ones) &
+		    ~(low7 + (0x80 - 'Z' - 1) * ones) & ~x & high;
+		x |= upper >> 2;			/* 'A' | 0x20 == 'a' */
+		h = (h ^ x) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	return h;
+}
+
+bool
+dns_name_hash(struct slice msg, size_t off, uint64_t *hash)
+{
+	struct cursor c = cur_init(msg.p, msg.len);
+	struct slice label;
+	enum label_step st;
+	size_t limit = off, n = 0;
+	uint8_t wire[256 + 8];
+
+	cur_skip(&c, off);
+	while ((st = next_label(&c, msg, &limit, &label)) == LABEL) {
+		if (n + 1 + label.len > 256)
+			return false;
+		wire[n++] = (uint8_t)label.len;
+		memcpy(wire + n, label.p, label.len);
+		n += label.len;
+	}
+	if (st != NAME_END || n == 0)
+		return false;
+	memset(wire + n, 0, 8);
+	*hash = wire_hash(wire, n);
+	return true;
+}
+
+uint64_t
+dns_name_hash_text(const char *text)
+{
+	uint8_t wire[256 + 8];
+	size_t n = 0, at = 0;
+
+	/* "a.bc" is \1 a \2 b c: each label after its length. */
+	for (size_t i = 0;; i++) {
+		if (text[i] != '.' && text[i] != '\0')
+			continue;
+		size_t len = i - at;
+		if (len > 63 || n + 1 + len > 256)
+			return 0;
+		wire[n++] = (uint8_t)len;
+		memcpy(wire + n, text + at, len);
+		n += len;
+		at = i + 1;
+		if (text[i] == '\0')
+			break;
+	}
+	memset(wire + n, 0, 8);
+	return wire_hash(wire, n);
+}
+
+/* A name ldns decoded: uncompressed wire format in the rdf. */
+static void
+name_to_text(const ldns_rdf *rdf, char *out, size_t outlen)
+{
+	struct slice name = { ldns_rdf_data(rdf), ldns_rdf_size(rdf) };
+
+	dns_name_text(name, 0, out, outlen);
 }
 
 const char *
@@ -172,22 +294,59 @@ skip_name(struct cursor *c, struct slice msg)
 }
 
 /*
- * Checks every owner name, and the names in the rdata we log, before ldns
- * sees the message.  rrcount is the answer, authority and additional
- * counts together.
+ * Walks the records after the header, checking every owner name and the
+ * names in the rdata we log, and noting the types the rules look at.
+ * rrcount is the answer, authority and additional counts together.
+ */
+/*
+ * Where the name at c lives: the target of its pointer when the whole name
+ * is one (answers name their owner "\xc0\x0c", the question), so that
+ * equal names have equal offsets.
+ */
+static uint16_t
+name_offset(const struct cursor *c, struct slice msg)
+{
+	if (cur_left(c) >= 2 && (c->p[0] & 0xc0) == 0xc0)
+		return (uint16_t)((c->p[0] & 0x3f) << 8 | c->p[1]);
+	return (uint16_t)(c->p - msg.p);
+}
+
+static void
+add_addr_owner(struct dns_outline *o, uint16_t off)
+{
+	for (unsigned i = 0; i < o->naddr_owners; i++)
+		if (o->addr_owners[i] == off)
+			return;
+	o->addr_owners[o->naddr_owners++] = off;
+}
+
+/*
+ * Walks the records after the header, checking every owner name and the
+ * names in the rdata we log, and noting what the rules look at.  rrcount
+ * is the answer, authority and additional counts together.
  */
 static bool
-names_point_back(struct slice msg, unsigned qdcount, unsigned rrcount)
+walk(struct slice msg, struct dns_outline *o, unsigned rrcount)
 {
 	struct cursor c = cur_init(msg.p, msg.len);
 
 	cur_skip(&c, DNS_HEADER_LEN);
-	for (unsigned i = 0; i < qdcount; i++) {
+	for (unsigned i = 0; i < o->qdcount; i++) {
+		uint16_t name = name_offset(&c, msg);
 		if (!skip_name(&c, msg))
 			return false;
-		cur_skip(&c, 4);		/* type, class */
+		uint16_t type = cur_u16(&c);
+		cur_skip(&c, 2);		/* class */
+		if (type == DNS_TYPE_MX)
+			o->mx_questions++;
+		if (o->nquestions < DNS_MAX_QUERIES) {
+			o->qtypes[o->nquestions] = type;
+			o->qnames[o->nquestions++] = name;
+		}
 	}
 	for (unsigned i = 0; i < rrcount; i++) {
+		bool kept = i < o->ancount && i < DNS_MAX_ANSWERS;
+		uint16_t owner = name_offset(&c, msg);
 		if (!skip_name(&c, msg))
 			return false;
 		uint16_t type = cur_u16(&c);
@@ -197,12 +356,24 @@ names_point_back(struct slice msg, unsigned qdcount, unsigned rrcount)
 		switch (type) {
 		case DNS_TYPE_MX:
 			cur_skip(&rd, 2);	/* preference */
+			if (kept) {
+				o->mx_owners[o->nmx] = owner;
+				o->mx_exchanges[o->nmx++] =
+				    name_offset(&rd, msg);
+			}
 			ok = skip_name(&rd, msg);
+			if (i < o->ancount)
+				o->mx_answers++;
 			break;
 		case DNS_TYPE_NS:
 		case DNS_TYPE_CNAME:
 		case DNS_TYPE_PTR:
 			ok = skip_name(&rd, msg);
+			break;
+		case DNS_TYPE_A:
+		case DNS_TYPE_AAAA:
+			if (kept)
+				add_addr_owner(o, owner);
 			break;
 		}
 		if (!ok || c.err)
@@ -212,77 +383,117 @@ names_point_back(struct slice msg, unsigned qdcount, unsigned rrcount)
 }
 
 enum ts_status
-dns_decode(struct slice msg, struct dns_message *out, struct counters *cnt)
+dns_outline(struct slice msg, struct dns_outline *o, struct counters *cnt)
 {
 	struct cursor c = cur_init(msg.p, msg.len);
-	ldns_pkt *pkt = NULL;
 
 	cnt->dns_messages++;
-	out->id = cur_u16(&c);
-	out->flags = cur_u16(&c);
-	uint16_t qdcount = cur_u16(&c);
-	unsigned rrcount = cur_u16(&c);		/* answer, */
-	rrcount += cur_u16(&c);			/* authority, */
+	o->mx_questions = o->mx_answers = 0;
+	o->nquestions = o->nmx = o->naddr_owners = 0;
+	o->qr = false;
+	o->id = cur_u16(&c);
+	o->flags = cur_u16(&c);
+	o->qdcount = cur_u16(&c);
+	o->ancount = cur_u16(&c);
+	unsigned rrcount = o->ancount;
+	rrcount += cur_u16(&c);			/* authority */
 	rrcount += cur_u16(&c);			/* additional */
 	if (c.err) {
 		cnt->dns_truncated++;
 		return TS_TRUNCATED;
 	}
-	out->qr = (out->flags & 0x8000) != 0;
-	out->opcode = (uint8_t)((out->flags >> 11) & 0x0f);
-	out->rcode = (uint8_t)(out->flags & 0x000f);
-	out->nqueries = 0;
-	out->nanswers = 0;
-	if (out->opcode != DNS_OPCODE_QUERY) {
+	o->qr = (o->flags & 0x8000) != 0;
+	if (((o->flags >> 11) & 0x0f) != DNS_OPCODE_QUERY) {
 		cnt->dns_not_query_opcode++;
 		return TS_UNSUPPORTED;
 	}
-	if (qdcount == 0) {
+	if (o->qdcount == 0) {
 		cnt->dns_no_question++;
 		return TS_UNSUPPORTED;
 	}
-
-	if (!names_point_back(msg, qdcount, rrcount) ||
-	    ldns_wire2pkt(&pkt, msg.p, msg.len) != LDNS_STATUS_OK) {
+	/* At most 65,535 bytes (RFC 1035 4.2.2), so offsets fit 16 bits. */
+	if (msg.len > 0xffff || !walk(msg, o, rrcount)) {
 		cnt->dns_malformed++;
 		return TS_INVALID;
 	}
-	if (out->qr)
+	return TS_OK;
+}
+
+void
+dns_count(const struct dns_outline *o, struct counters *cnt)
+{
+	if (o->qr)
 		cnt->dns_responses++;
 	else
 		cnt->dns_queries++;
+	cnt->dns_mx_questions += o->mx_questions;
+	cnt->dns_mx_answers += o->mx_answers;
+	if (o->qdcount > DNS_MAX_QUERIES)
+		cnt->dns_records_capped += o->qdcount - DNS_MAX_QUERIES;
+	if (o->ancount > DNS_MAX_ANSWERS)
+		cnt->dns_records_capped += o->ancount - DNS_MAX_ANSWERS;
+}
+
+/* The header fields of out, and no records yet. */
+static void
+header_of(const struct dns_outline *o, struct dns_message *out)
+{
+	out->id = o->id;
+	out->flags = o->flags;
+	out->qr = o->qr;
+	out->opcode = (uint8_t)((o->flags >> 11) & 0x0f);
+	out->rcode = (uint8_t)(o->flags & 0x000f);
+	out->nqueries = 0;
+	out->nanswers = 0;
+}
+
+enum ts_status
+dns_decode_outlined(struct slice msg, const struct dns_outline *o,
+    struct dns_message *out, struct counters *cnt)
+{
+	ldns_pkt *pkt = NULL;
+
+	header_of(o, out);
+	if (ldns_wire2pkt(&pkt, msg.p, msg.len) != LDNS_STATUS_OK) {
+		cnt->dns_malformed++;
+		return TS_INVALID;
+	}
+	dns_count(o, cnt);
 
 	const ldns_rr_list *q = ldns_pkt_question(pkt);
-	for (size_t i = 0; i < ldns_rr_list_rr_count(q); i++) {
+	for (size_t i = 0; i < ldns_rr_list_rr_count(q) &&
+	    out->nqueries < DNS_MAX_QUERIES; i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(q, i);
-		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_MX)
-			cnt->dns_mx_questions++;
-		if (out->nqueries == DNS_MAX_QUERIES) {
-			cnt->dns_records_capped++;
-			continue;
-		}
-		struct dns_rr *o = &out->queries[out->nqueries++];
-		name_to_text(ldns_rr_owner(rr), o->name, sizeof(o->name));
-		o->type = (uint16_t)ldns_rr_get_type(rr);
-		o->ttl = 0;
-		o->has_rdata = false;
+		struct dns_rr *r = &out->queries[out->nqueries++];
+		name_to_text(ldns_rr_owner(rr), r->name, sizeof(r->name));
+		r->type = (uint16_t)ldns_rr_get_type(rr);
+		r->ttl = 0;
+		r->has_rdata = false;
 	}
 
 	const ldns_rr_list *an = ldns_pkt_answer(pkt);
-	for (size_t i = 0; i < ldns_rr_list_rr_count(an); i++) {
+	for (size_t i = 0; i < ldns_rr_list_rr_count(an) &&
+	    out->nanswers < DNS_MAX_ANSWERS; i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(an, i);
-		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_MX)
-			cnt->dns_mx_answers++;
-		if (out->nanswers == DNS_MAX_ANSWERS) {
-			cnt->dns_records_capped++;
-			continue;
-		}
-		struct dns_rr *o = &out->answers[out->nanswers++];
-		name_to_text(ldns_rr_owner(rr), o->name, sizeof(o->name));
-		o->type = (uint16_t)ldns_rr_get_type(rr);
-		o->ttl = ldns_rr_ttl(rr);
-		rdata_to_text(rr, o);
+		struct dns_rr *r = &out->answers[out->nanswers++];
+		name_to_text(ldns_rr_owner(rr), r->name, sizeof(r->name));
+		r->type = (uint16_t)ldns_rr_get_type(rr);
+		r->ttl = ldns_rr_ttl(rr);
+		rdata_to_text(rr, r);
 	}
 	ldns_pkt_free(pkt);
 	return TS_OK;
+}
+
+enum ts_status
+dns_decode(struct slice msg, struct dns_message *out, struct counters *cnt)
+{
+	struct dns_outline o;
+	enum ts_status st = dns_outline(msg, &o, cnt);
+
+	if (st != TS_OK) {
+		header_of(&o, out);
+		return st;
+	}
+	return dns_decode_outlined(msg, &o, out, cnt);
 }

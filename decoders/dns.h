@@ -46,16 +46,77 @@ struct dns_message {
 };
 
 /*
- * Decodes the DNS message in msg into out.  Returns TS_OK, TS_TRUNCATED
- * (shorter than a header), TS_UNSUPPORTED (not a QUERY, or no question) or
- * TS_INVALID (ldns refused it); each outcome is counted in cnt.
+ * What a walk over a message tells without ldns: the header, the types of
+ * the questions and answers, and where the owner names of the address
+ * answers are.  Enough to decide whether the message can matter; most
+ * messages (A and AAAA lookups) never need more.
  */
+struct dns_outline {
+	uint16_t	id;
+	uint16_t	flags;		/* the raw 16-bit flags word */
+	bool		qr;
+	uint16_t	qdcount;
+	uint16_t	ancount;
+	unsigned	mx_questions;
+	unsigned	mx_answers;
+	/* Of the first DNS_MAX_QUERIES questions: types, names' offsets. */
+	unsigned	nquestions;
+	uint16_t	qtypes[DNS_MAX_QUERIES];
+	uint16_t	qnames[DNS_MAX_QUERIES];
+	/* Of the first DNS_MAX_ANSWERS answers: the MX owners and exchanges, */
+	unsigned	nmx;
+	uint16_t	mx_owners[DNS_MAX_ANSWERS];
+	uint16_t	mx_exchanges[DNS_MAX_ANSWERS];
+	/* and the distinct owner names of the A/AAAA answers. */
+	unsigned	naddr_owners;
+	uint16_t	addr_owners[DNS_MAX_ANSWERS];
+};
+
+/*
+ * Reads the header of msg and walks its records, checking every name
+ * (labels, length, compression pointers that point backwards) and every
+ * record length.  Returns TS_OK, TS_TRUNCATED (shorter than a header),
+ * TS_UNSUPPORTED (not a QUERY, or no question) or TS_INVALID (a bad name
+ * or length); each outcome but TS_OK is counted in cnt, with the message.
+ */
+enum ts_status dns_outline(struct slice msg, struct dns_outline *o,
+    struct counters *cnt);
+
+/* Counts a message that passed dns_outline() but is not decoded further. */
+void dns_count(const struct dns_outline *o, struct counters *cnt);
+
+/*
+ * Decodes, with ldns, the message msg that dns_outline() accepted into
+ * out.  Returns TS_OK, or TS_INVALID when ldns refuses it; counted in cnt.
+ */
+enum ts_status dns_decode_outlined(struct slice msg,
+    const struct dns_outline *o, struct dns_message *out,
+    struct counters *cnt);
+
+/* Both steps: dns_outline(), then dns_decode_outlined(). */
 enum ts_status dns_decode(struct slice msg, struct dns_message *out,
     struct counters *cnt);
+
+/*
+ * Writes the name at offset off of msg (checked by dns_outline(), or
+ * uncompressed) in presentation form without the final dot, as
+ * dns_decode() does; "" when it is bad.
+ */
+void dns_name_text(struct slice msg, size_t off, char *out, size_t outlen);
 
 /* "MX", "A", ... or "TYPE65280"; buf must hold 16 bytes. */
 const char *dns_type_name(uint16_t type, char *buf);
 /* "NOERROR", "NXDOMAIN", ... or "RCODE15"; buf must hold 16 bytes. */
 const char *dns_rcode_name(uint8_t rcode, char *buf);
+
+/*
+ * A hash of the name at off of msg, the same for any case of its letters
+ * (not keyed: a pre-filter, never an index); false for the root and bad
+ * names.  dns_name_hash_text() of a name's text, without escapes, is the
+ * hash of that name.
+ */
+#define DNS_NAME_HASH_INIT	0xcbf29ce484222325ULL
+bool dns_name_hash(struct slice msg, size_t off, uint64_t *hash);
+uint64_t dns_name_hash_text(const char *text);
 
 #endif

@@ -1,12 +1,13 @@
 /*
  * flow.c — the flow table.
  *
- * Chained hash table keyed by SipHash under a random key (so nobody can
- * aim packets at one bucket), plus one list per state ordered by last
- * activity: expiry walks each list from its idle end, and eviction takes
+ * Chained hash table keyed by SipHash-1-3 under a random key (so nobody
+ * can aim packets at one bucket), plus one list per state ordered by the
+ * second of last activity: expiry walks each list from its idle end, and eviction takes
  * the idlest flow of the cheapest state first (closed, then new, then
  * established).  Everything is O(1) per packet.
  */
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -23,6 +24,30 @@ static size_t
 addr_len(uint8_t family)
 {
 	return family == AF_INET ? 4 : 16;
+}
+
+/*
+ * Address comparisons of a fixed length, which the compiler inlines (a
+ * memcmp() of a variable length is a call, on every packet).
+ */
+static bool
+addr_eq(const uint8_t *a, const uint8_t *b, uint8_t family)
+{
+	return family == AF_INET ? memcmp(a, b, 4) == 0 : memcmp(a, b, 16) == 0;
+}
+
+/* The order of memcmp(), a word at a time. */
+static int
+addr_order(const uint8_t *a, const uint8_t *b, size_t alen)
+{
+	for (size_t i = 0; i < alen; i += 4) {
+		uint32_t x, y;
+		memcpy(&x, a + i, 4);
+		memcpy(&y, b + i, 4);
+		if (x != y)
+			return ntohl(x) < ntohl(y) ? -1 : 1;
+	}
+	return 0;
 }
 
 static void
@@ -59,7 +84,7 @@ key_hash(const struct flow_table *t, const struct packet *pkt)
 	size_t alen = addr_len(pkt->src.family), o = 0;
 	const uint8_t *a = pkt->src.bytes, *b = pkt->dst.bytes;
 	uint16_t pa = pkt->sport, pb = pkt->dport;
-	int c = memcmp(a, b, alen);
+	int c = addr_order(a, b, alen);
 
 	if (c > 0 || (c == 0 && pa > pb)) {
 		const uint8_t *tmp = a;
@@ -82,7 +107,8 @@ key_hash(const struct flow_table *t, const struct packet *pkt)
 		buf[o++] = (uint8_t)(pkt->vlan[i] >> 8);
 		buf[o++] = (uint8_t)pkt->vlan[i];
 	}
-	return siphash24(buf, o, t->seed);
+	/* SipHash-1-3: keyed, so flooding one bucket takes the key. */
+	return siphash13(buf, o, t->seed);
 }
 
 /* Does f carry pkt, and which way? */
@@ -90,20 +116,22 @@ static bool
 key_match(const struct flow *f, const struct packet *pkt, enum flow_dir *dir)
 {
 	const struct flow_key *k = &f->key;
-	size_t alen = addr_len(k->family);
+	uint8_t fam = k->family;
 
-	if (k->family != pkt->src.family || k->vlan_count != pkt->vlan_count ||
-	    memcmp(k->vlan, pkt->vlan, sizeof(k->vlan[0]) * k->vlan_count) != 0)
+	if (fam != pkt->src.family || k->vlan_count != pkt->vlan_count)
 		return false;
+	for (unsigned i = 0; i < k->vlan_count; i++)
+		if (k->vlan[i] != pkt->vlan[i])
+			return false;
 	if (pkt->sport == k->cport && pkt->dport == k->sport &&
-	    memcmp(pkt->src.bytes, k->client, alen) == 0 &&
-	    memcmp(pkt->dst.bytes, k->server, alen) == 0) {
+	    addr_eq(pkt->src.bytes, k->client, fam) &&
+	    addr_eq(pkt->dst.bytes, k->server, fam)) {
 		*dir = FLOW_TO_SERVER;
 		return true;
 	}
 	if (pkt->sport == k->sport && pkt->dport == k->cport &&
-	    memcmp(pkt->src.bytes, k->server, alen) == 0 &&
-	    memcmp(pkt->dst.bytes, k->client, alen) == 0) {
+	    addr_eq(pkt->src.bytes, k->server, fam) &&
+	    addr_eq(pkt->dst.bytes, k->client, fam)) {
 		*dir = FLOW_TO_CLIENT;
 		return true;
 	}
@@ -204,9 +232,17 @@ flow_get(struct flow_table *t, const struct packet *pkt, enum flow_dir *dir)
 
 	for (f = t->buckets[h & (t->nbuckets - 1)]; f != NULL; f = f->hnext) {
 		if (f->hash == h && key_match(f, pkt, dir)) {
+			/*
+			 * The lists are in order of the second last seen
+			 * (timeouts count whole seconds): a flow seen again
+			 * within its second stays where it is, and the
+			 * packets of a burst touch no other flow.
+			 */
+			if (f->last_seen.tv_sec != pkt->ts.tv_sec) {
+				list_unlink(t, f);
+				list_append(t, f);
+			}
 			f->last_seen = pkt->ts;
-			list_unlink(t, f);
-			list_append(t, f);
 			return f;
 		}
 	}

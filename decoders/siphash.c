@@ -2,6 +2,8 @@
  * siphash.c — SipHash-2-4, after the reference implementation
  * (https://github.com/veorq/SipHash, CC0).
  */
+#include <string.h>
+
 #include "siphash.h"
 
 #define ROTL(x, b)	(uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
@@ -13,18 +15,23 @@
 	v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32);	\
 } while (0)
 
-static uint64_t
+static inline uint64_t
 load64le(const uint8_t *p)
 {
-	uint64_t v = 0;
+	uint64_t v;
 
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
+	memcpy(&v, p, sizeof(v));	/* one load, not eight */
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
 	return v;
 }
 
-/* SipHash-c-d: c compression rounds a word, d finalisation rounds. */
-static uint64_t
+/*
+ * SipHash-c-d: c compression rounds a word, d finalisation rounds.
+ * Inlined into each variant so that the round loops are unrolled.
+ */
+static inline __attribute__((always_inline)) uint64_t
 siphash(const void *data, size_t len, const uint8_t key[16], int c, int d)
 {
 	const uint8_t *in = data;

@@ -19,6 +19,9 @@
 #include "correlate.h"
 
 #define INDEX_SLOTS	(4 * CORR_LOOKUPS)	/* a power of two */
+/* 16 bits per lookup, two probes, at most two rings of lookups in it
+ * (see filter_add): under 5% false positives. */
+#define EXCHANGE_FILTER_BITS	(16 * CORR_LOOKUPS)
 
 struct lookup {
 	bool		 used;
@@ -42,6 +45,9 @@ struct slot {
 struct correlator {
 	struct lookup	 lookups[CORR_LOOKUPS];
 	unsigned	 next;			/* ring position */
+	/* A Bloom filter of the live exchanges' dns_name_hash_text(). */
+	uint64_t	 exchanges[EXCHANGE_FILTER_BITS / 64];
+	unsigned	 added;			/* to it since its rebuild */
 	struct slot	 by_name[INDEX_SLOTS];
 	struct slot	 by_addr[INDEX_SLOTS];
 	struct incident	 incidents[CORR_INCIDENTS];
@@ -148,6 +154,34 @@ norm(const char *in, char *out)
 	return name_normalise(in, strlen(in), out, NAME_MAX_LEN + 1) > 0;
 }
 
+static void
+filter_set(struct correlator *c, const char *exchange)
+{
+	uint64_t h = dns_name_hash_text(exchange);
+	uint64_t a = h % EXCHANGE_FILTER_BITS, b = (h >> 32) % EXCHANGE_FILTER_BITS;
+
+	c->exchanges[a / 64] |= 1ULL << (a % 64);
+	c->exchanges[b / 64] |= 1ULL << (b % 64);
+}
+
+/*
+ * Adds a remembered exchange to the filter.  Lookups are overwritten in a
+ * ring, so once a ring's worth has been added the filter is rebuilt from
+ * the live ones and does not fill up.
+ */
+static void
+filter_add(struct correlator *c, const char *exchange)
+{
+	if (++c->added > CORR_LOOKUPS) {
+		memset(c->exchanges, 0, sizeof(c->exchanges));
+		for (size_t i = 0; i < CORR_LOOKUPS; i++)
+			if (c->lookups[i].used)
+				filter_set(c, c->lookups[i].exchange);
+		c->added = 0;
+	}
+	filter_set(c, exchange);
+}
+
 /* The open incident of (client, name), or a new one. */
 static struct incident *
 incident_for(struct correlator *c, const struct timeval *ts,
@@ -213,6 +247,7 @@ correlate_dns(struct correlator *c, const struct timeval *ts,
 			continue;
 		}
 		snprintf(l->name, sizeof(l->name), "%s", name);
+		filter_add(c, l->exchange);
 		l->resolver = *resolver;
 		l->flow_id = flow_id;
 		l->ts = *ts;
@@ -259,6 +294,27 @@ correlate_dns_addresses(struct correlator *c, const struct dns_message *msg)
 		l->has_address = true;
 		index_put(c, c->by_addr, addr_hash(c, &ad), (uint32_t)lk);
 	}
+}
+
+bool
+correlate_may_be_exchange(const struct correlator *c, uint64_t name_hash)
+{
+	uint64_t a = name_hash % EXCHANGE_FILTER_BITS;
+	uint64_t b = (name_hash >> 32) % EXCHANGE_FILTER_BITS;
+
+	return (c->exchanges[a / 64] >> (a % 64) & 1) != 0 &&
+	    (c->exchanges[b / 64] >> (b % 64) & 1) != 0;
+}
+
+bool
+correlate_is_exchange(const struct correlator *c, const char *name)
+{
+	char norm_name[NAME_MAX_LEN + 1];
+
+	if ( !norm(name, norm_name))
+		return false;
+	return index_get(c, c->by_name, hash_of(c, norm_name,
+	    strlen(norm_name)), match_exchange, norm_name) >= 0;
 }
 
 bool

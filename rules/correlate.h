@@ -79,6 +79,19 @@ void correlate_dns_addresses(struct correlator *c,
     const struct dns_message *msg);
 
 /*
+ * False when no remembered exchange has this dns_name_hash(): most A/AAAA
+ * answers are ruled out without decoding their names.
+ */
+bool correlate_may_be_exchange(const struct correlator *c,
+    uint64_t name_hash);
+
+/*
+ * Whether name (presentation form) is the exchange of a remembered lookup:
+ * an A/AAAA answer for it must be decoded to learn the address.
+ */
+bool correlate_is_exchange(const struct correlator *c, const char *name);
+
+/*
  * The lookup whose exchange has address `server`, if remembered (an SMTP
  * session to a typo domain's mail server).
  */

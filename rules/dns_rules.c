@@ -20,20 +20,63 @@ qtype_wanted(const struct ts_config *cfg, uint16_t type)
 	return false;
 }
 
+/* Whether name is a typo; counted in cnt when not NULL. */
 static bool
-check(const struct typo_model *model, const char *name,
-    struct typo_match *m, struct counters *cnt)
+check(struct name_cache *cache, const struct typo_model *model,
+    const char *name, struct typo_match *m, struct counters *cnt)
 {
-	cnt->names_checked++;
-	switch (typo_match(model, name, strlen(name), m)) {
-	case TYPO_MATCH:
-		return true;
-	case TYPO_INVALID:
-		cnt->names_invalid++;
-		return false;
-	default:
-		return false;
+	enum typo_result r = name_cache_match(cache, model, name,
+	    strlen(name), m);
+
+	if (cnt != NULL) {
+		cnt->names_checked++;
+		if (r == TYPO_INVALID)
+			cnt->names_invalid++;
 	}
+	return r == TYPO_MATCH;
+}
+
+/*
+ * Checks the name at off unless a name at the same offset was checked
+ * already (the owner of every answer is usually the question's name).
+ */
+static bool
+check_once(struct name_cache *cache, const struct typo_model *model,
+    struct slice msg, uint16_t off, uint16_t *seen, unsigned *nseen,
+    struct counters *cnt)
+{
+	char name[DNS_NAME_TEXT_MAX];
+	struct typo_match m;
+
+	for (unsigned i = 0; i < *nseen; i++)
+		if (seen[i] == off)
+			return false;
+	seen[(*nseen)++] = off;
+	dns_name_text(msg, off, name, sizeof(name));
+	return check(cache, model, name, &m, cnt);
+}
+
+bool
+dns_rules_screen(struct name_cache *cache, const struct typo_model *model,
+    const struct ts_config *cfg, struct slice msg,
+    const struct dns_outline *o, struct counters *cnt)
+{
+	uint16_t seen[DNS_MAX_QUERIES + 2 * DNS_MAX_ANSWERS];
+	unsigned nseen = 0;
+
+	for (unsigned i = 0; i < o->nquestions; i++)
+		if (qtype_wanted(cfg, o->qtypes[i]) &&
+		    check_once(cache, model, msg, o->qnames[i], seen, &nseen,
+		    cnt))
+			return true;
+	if (!o->qr)
+		return false;
+	for (unsigned i = 0; i < o->nmx; i++)
+		if (check_once(cache, model, msg, o->mx_owners[i], seen,
+		    &nseen, cnt) || check_once(cache, model, msg,
+		    o->mx_exchanges[i], seen, &nseen, cnt))
+			return true;
+	return false;
 }
 
 int
@@ -44,7 +87,7 @@ dns_rules_eval(const struct typo_model *model, const struct ts_config *cfg,
 	for (unsigned i = 0; i < msg->nqueries; i++) {
 		const struct dns_rr *q = &msg->queries[i];
 		if (!qtype_wanted(cfg, q->type) ||
-		    !check(model, q->name, &out->match, cnt))
+		    !check(NULL, model, q->name, &out->match, cnt))
 			continue;
 		bool tld = out->match.target == TYPO_TARGET_TLD;
 		if (msg->qr)
@@ -62,11 +105,11 @@ dns_rules_eval(const struct typo_model *model, const struct ts_config *cfg,
 		const struct dns_rr *a = &msg->answers[i];
 		if (a->type != DNS_TYPE_MX)
 			continue;
-		if (check(model, a->name, &out->match, cnt))
+		if (check(NULL, model, a->name, &out->match, cnt))
 			snprintf(out->field, sizeof(out->field),
 			    "dns.answers[%u].rrname", i);
 		else if (a->has_rdata &&
-		    check(model, a->rdata, &out->match, cnt))
+		    check(NULL, model, a->rdata, &out->match, cnt))
 			snprintf(out->field, sizeof(out->field),
 			    "dns.answers[%u].rdata", i);
 		else

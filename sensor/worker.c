@@ -105,15 +105,56 @@ flow_endpoints(const struct flow *f, enum flow_dir dir,
 	}
 }
 
-/* A decoded DNS message, over UDP or TCP: log it, check it, alert. */
+/* Whether a response answers for the exchange of a remembered lookup. */
+static bool
+dns_for_exchange(const struct worker *w, struct slice msg,
+    const struct dns_outline *o)
+{
+	char name[DNS_NAME_TEXT_MAX];
+
+	if (w->corr == NULL || !o->qr)
+		return false;
+	for (unsigned i = 0; i < o->naddr_owners; i++) {
+		uint64_t h;
+		if (!dns_name_hash(msg, o->addr_owners[i], &h) ||
+		    !correlate_may_be_exchange(w->corr, h))
+			continue;
+		dns_name_text(msg, o->addr_owners[i], name, sizeof(name));
+		if (correlate_is_exchange(w->corr, name))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A DNS message, over UDP (pkt set) or TCP (ep and flow_id set).  Most
+ * messages end at their outline: only those that are logged, that alert,
+ * or that answer for a remembered exchange are decoded in full.
+ */
 static void
-dns_message(struct worker *w, struct slice msg,
+dns_message(struct worker *w, struct slice msg, const struct packet *pkt,
     const struct eve_endpoints *ep, uint64_t flow_id)
 {
-	struct eve_ctx c = { &w->src, w->now, w->now_cnt, ep, flow_id, w->priv };
+	struct dns_outline o;
+	struct eve_endpoints pkt_ep;
 
-	if (dns_decode(msg, &w->dns, &w->cnt) != TS_OK)
+	if (dns_outline(msg, &o, &w->cnt) != TS_OK)
 		return;
+	bool alerts = dns_rules_screen(w->names, w->model, w->cfg, msg,
+	    &o, &w->cnt);
+	if (!alerts && !w->cfg->log_dns && !dns_for_exchange(w, msg, &o)) {
+		dns_count(&o, &w->cnt);
+		return;
+	}
+	if (dns_decode_outlined(msg, &o, &w->dns, &w->cnt) != TS_OK)
+		return;
+	if (pkt != NULL) {
+		eve_endpoints_of_packet(&pkt_ep, pkt);
+		ep = &pkt_ep;
+		flow_id = flow_id_of(pkt);
+	}
+
+	struct eve_ctx c = { &w->src, w->now, w->now_cnt, ep, flow_id, w->priv };
 	if (w->cfg->log_dns) {
 		eve_dns_event(&w->json, &c, &w->dns);
 		emit(w);
@@ -121,7 +162,9 @@ dns_message(struct worker *w, struct slice msg,
 	/* The addresses of typo domains' exchanges, from any answer. */
 	if (w->corr != NULL && w->dns.qr)
 		correlate_dns_addresses(w->corr, &w->dns);
-	if (dns_rules_eval(w->model, w->cfg, &w->dns, &w->hit, &w->cnt) == 0)
+	/* The names were counted when screened. */
+	if (!alerts ||
+	    dns_rules_eval(w->model, w->cfg, &w->dns, &w->hit, NULL) == 0)
 		return;
 	w->hit.incident = 0;
 	w->hit.link.valid = false;
@@ -149,7 +192,7 @@ dns_tcp_message(void *ctx, struct slice msg)
 	struct eve_endpoints ep;
 
 	flow_endpoints(d->f, d->dir, &ep);
-	dns_message(d->w, msg, &ep, d->f->id);
+	dns_message(d->w, msg, NULL, &ep, d->f->id);
 }
 
 /* smtp callback: a RCPT TO, resolved with its reply (or without). */
@@ -481,6 +524,8 @@ worker_init(struct worker *w, const struct ts_config *cfg,
 		json_free(&w->json);
 		return -1;
 	}
+	/* Without it (out of memory) every name goes to the model. */
+	w->names = name_cache_new();
 	return 0;
 }
 
@@ -493,6 +538,7 @@ worker_configure(struct worker *w, const struct ts_config *cfg,
 		return -1;
 	w->cfg = cfg;
 	w->model = model;
+	name_cache_clear(w->names);		/* verdicts of the old model */
 	privacy_init(&w->privacy, cfg->privacy, cfg->privacy_key);
 	w->priv = cfg->privacy == PRIVACY_KEEP ? NULL : &w->privacy;
 	if (cfg->stats_interval != w->stats_interval)
@@ -579,10 +625,13 @@ worker_free(struct worker *w)
 {
 	flow_table_free(&w->flows);
 	correlator_free(w->corr);
+	name_cache_free(w->names);
 	suppress_free(&w->suppress);
 	defrag_free(&w->defrag);
 	json_free(&w->json);
 }
+
+static const struct packet blank_packet;
 
 void
 worker_packet(struct worker *w, int dlt, const struct pcap_pkthdr *h,
@@ -593,7 +642,9 @@ worker_packet(struct worker *w, int dlt, const struct pcap_pkthdr *h,
 
 	w->cnt.packets++;
 	w->cnt.bytes += h->caplen;
-	memset(&pkt, 0, sizeof(pkt));
+	/* A copy of a blank one: vector moves, where gcc makes a memset or
+	 * a compound literal a "rep stos", slow to start on every packet. */
+	pkt = blank_packet;
 	pkt.ts = h->ts;
 	pkt.pcap_cnt = pcap_cnt;
 	pkt.datalink = dlt;
@@ -617,9 +668,7 @@ worker_packet(struct worker *w, int dlt, const struct pcap_pkthdr *h,
 	if (pkt.ip_proto == IPPROTO_UDP) {
 		if (port_in(w->cfg->dns_ports, w->cfg->n_dns_ports, pkt.dport) ||
 		    port_in(w->cfg->dns_ports, w->cfg->n_dns_ports, pkt.sport)) {
-			struct eve_endpoints ep;
-			eve_endpoints_of_packet(&ep, &pkt);
-			dns_message(w, pkt.payload, &ep, flow_id_of(&pkt));
+			dns_message(w, pkt.payload, &pkt, NULL, 0);
 		}
 	} else if (pkt.ip_proto == IPPROTO_TCP) {
 		tcp_packet(w, &pkt);

@@ -41,6 +41,7 @@ struct worker {
 	struct dns_message	 dns;		/* scratch */
 	struct rule_hit		 hit;		/* scratch */
 	struct correlator	*corr;		/* NULL: correlation off */
+	struct name_cache	*names;		/* NULL: every name to the model */
 	time_t			 corr_last;	/* last incident expiry, packet time */
 	struct json		 json;
 

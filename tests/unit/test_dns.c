@@ -286,6 +286,108 @@ mx_response_compressed(void **state)
 	msg_free(&m);
 }
 
+/*
+ * The outline of the compressed MX response above, read without ldns:
+ * the offsets it gives name the same names ldns decodes, and the hash of
+ * a name is the hash of its lowercase text.
+ */
+static void
+outline_of_mx_response(void **state)
+{
+	(void)state;
+	struct msg m = { .len = 0 };
+	struct dns_outline o;
+	struct counters cnt = { 0 };
+	char text[DNS_NAME_TEXT_MAX];
+	uint64_t h;
+
+	header(&m, 0x1234, 0x8180, 1, 3, 0, 0);
+	size_t q = name(&m, "Example.COM");
+	question(&m, DNS_TYPE_MX);
+	pointer(&m, q);
+	rr(&m, DNS_TYPE_MX, 3600, 2 + 4 + 2);
+	put16(&m, 10);
+	size_t mx1 = m.len;
+	labels(&m, "MX1");
+	pointer(&m, q);
+	pointer(&m, q);
+	rr(&m, DNS_TYPE_MX, 300, 2 + 4 + 2);
+	put16(&m, 20);
+	labels(&m, "mx2");
+	pointer(&m, q + 8);			/* "COM" */
+	pointer(&m, mx1);
+	rr(&m, DNS_TYPE_A, 60, 4);
+	putn(&m, "\xc0\x00\x02\x01", 4);
+
+	struct slice s = { m.b, m.len };
+	assert_int_equal(dns_outline(s, &o, &cnt), TS_OK);
+	assert_true(o.qr);
+	assert_int_equal(o.nquestions, 1);
+	assert_int_equal(o.qtypes[0], DNS_TYPE_MX);
+	assert_int_equal(o.qnames[0], q);
+	assert_int_equal(o.mx_questions, 1);
+	assert_int_equal(o.mx_answers, 2);
+	assert_int_equal(o.nmx, 2);
+	/* An owner that is one pointer is the name it points at. */
+	assert_int_equal(o.mx_owners[0], q);
+	assert_int_equal(o.mx_owners[1], q);
+	assert_int_equal(o.mx_exchanges[0], mx1);
+	dns_name_text(s, o.mx_exchanges[1], text, sizeof(text));
+	assert_string_equal(text, "mx2.COM");
+	assert_int_equal(o.naddr_owners, 1);
+	assert_int_equal(o.addr_owners[0], mx1);
+	dns_name_text(s, o.addr_owners[0], text, sizeof(text));
+	assert_string_equal(text, "MX1.Example.COM");
+	assert_true(dns_name_hash(s, o.addr_owners[0], &h));
+	assert_true(h == dns_name_hash_text("mx1.example.com"));
+	assert_true(h != dns_name_hash_text("mx1.example.co"));
+	/* Only dns_messages so far: the rest is counted by dns_count(). */
+	expect_counters(&cnt, "dns_messages", 1, NULL);
+	dns_count(&o, &cnt);
+	expect_counters(&cnt, "dns_messages", 1, "dns_responses", 1,
+	    "dns_mx_questions", 1, "dns_mx_answers", 2, NULL);
+
+	/* The same through ldns. */
+	assert_int_equal(decode(&m, &cnt), TS_OK);
+	assert_string_equal(out.answers[0].rdata, "MX1.Example.COM");
+	assert_string_equal(out.answers[2].name, "MX1.Example.COM");
+	msg_free(&m);
+}
+
+/* The root and bad names have no hash, bad offsets no text. */
+static void
+name_hash_refusals(void **state)
+{
+	(void)state;
+	struct msg m = { .len = 0 };
+	char text[DNS_NAME_TEXT_MAX];
+	uint64_t h;
+
+	header(&m, 1, 0x0100, 1, 0, 0, 0);
+	size_t spaced = m.len;
+	label(&m, "a b", 3);
+	labels(&m, "ml");
+	size_t root = m.len;
+	put8(&m, 0);
+	size_t fwd = m.len;
+	pointer(&m, fwd);			/* points at itself */
+
+	struct slice s = { m.b, m.len };
+	/* Any bytes hash, in any case; the text escapes them. */
+	assert_true(dns_name_hash(s, spaced, &h));
+	assert_true(h == dns_name_hash_text("A B.ML"));
+	dns_name_text(s, spaced, text, sizeof(text));
+	assert_string_equal(text, "a\\032b.ml");
+	assert_false(dns_name_hash(s, root, &h));
+	dns_name_text(s, root, text, sizeof(text));
+	assert_string_equal(text, ".");
+	assert_false(dns_name_hash(s, fwd, &h));
+	dns_name_text(s, fwd, text, sizeof(text));
+	assert_string_equal(text, "");
+	dns_name_text(s, m.len + 10, text, sizeof(text));
+	assert_string_equal(text, "");
+}
+
 /* A CNAME chain to A and AAAA records; TXT has no rdata we log. */
 static void
 address_answers(void **state)
@@ -840,6 +942,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(mx_query),
 		cmocka_unit_test(mx_response_compressed),
+		cmocka_unit_test(outline_of_mx_response),
+		cmocka_unit_test(name_hash_refusals),
 		cmocka_unit_test(address_answers),
 		cmocka_unit_test(nxdomain),
 		cmocka_unit_test(answers_capped),

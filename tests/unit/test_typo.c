@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "../../rules/config.h"
+#include "../../rules/name_cache.h"
 #include "../../rules/typo.h"
 
 static const char config_text[] =
@@ -318,6 +319,50 @@ bad_config_names(void **state)
 	}
 }
 
+/*
+ * The name cache answers as the model does, twice over (the second time
+ * from the cache); a typo is never kept, so its details are always filled;
+ * a cleared cache asks again.
+ */
+static void
+name_cache_agrees(void **state)
+{
+	struct fixture *f = *state;
+	static const char *names[] = {
+		"gmail.com", "GMAIL.com", "example.org", "army.mil", "army.ml",
+		"gmial.com", "gmial.net", "bad name.com", "a", "mail.com",
+		"this-label-is-longer-than-the-cache-keeps.example.com",
+	};
+	struct name_cache *c = name_cache_new();
+	struct typo_match want, got;
+
+	assert_non_null(c);
+	for (int round = 0; round < 3; round++) {
+		if (round == 2)
+			name_cache_clear(c);
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+			size_t len = strlen(names[i]);
+			enum typo_result r = typo_match(f->model, names[i],
+			    len, &want);
+			memset(&got, 0, sizeof(got));
+			assert_int_equal(name_cache_match(c, f->model,
+			    names[i], len, &got), r);
+			if (r == TYPO_MATCH) {
+				assert_string_equal(got.protected_name,
+				    want.protected_name);
+				assert_string_equal(got.explanation,
+				    want.explanation);
+			}
+		}
+	}
+	/* Same hash slot or not, a different name is not a hit. */
+	assert_int_equal(name_cache_match(c, f->model, "gmail.co", 8, &got),
+	    typo_match(f->model, "gmail.co", 8, &want));
+	assert_int_equal(name_cache_match(NULL, f->model, "army.ml", 7, &got),
+	    TYPO_MATCH);
+	name_cache_free(c);
+}
+
 int
 main(void)
 {
@@ -331,6 +376,7 @@ main(void)
 		cmocka_unit_test(never_flagged),
 		cmocka_unit_test(invalid_names),
 		cmocka_unit_test(bad_config_names),
+		cmocka_unit_test(name_cache_agrees),
 	};
 
 	return cmocka_run_group_tests_name("typo", tests, setup, teardown);

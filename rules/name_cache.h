@@ -1,0 +1,34 @@
+/*
+ * name_cache.h — the typo model's recent verdicts on names that are not
+ * typos, so that the names looked up again and again cost one hash.
+ */
+#ifndef TS_NAME_CACHE_H
+#define TS_NAME_CACHE_H
+
+#include <stddef.h>
+
+#include "typo.h"
+
+/* Slots (a power of two), and the longest name kept. */
+#define NAME_CACHE_SLOTS	1024
+#define NAME_CACHE_NAME_MAX	54
+
+struct name_cache;
+
+/* A cache, empty; NULL when out of memory. */
+struct name_cache *name_cache_new(void);
+void name_cache_free(struct name_cache *c);
+
+/* Forgets every verdict: the model changed. */
+void name_cache_clear(struct name_cache *c);
+
+/*
+ * typo_match(model, name, len, m), answered from the cache when it holds
+ * the name's verdict.  Only verdicts other than TYPO_MATCH are kept (they
+ * fill nothing in m); c NULL asks the model every time.
+ */
+enum typo_result name_cache_match(struct name_cache *c,
+    const struct typo_model *model, const char *name, size_t len,
+    struct typo_match *m);
+
+#endif
