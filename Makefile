@@ -201,6 +201,8 @@ bench: bench-deps
 	else echo "bench: less than 2 GB free, no 500 MB capture"; fi
 	/usr/bin/python3 bench/run.py ./typosentry $(B)/bench/floor \
 		$$(for f in $(BENCH_CAPS); do [ -s $$f ] && echo $$f; done)
+	/usr/bin/python3 bench/live_rate.py ./typosentry $(B)/bench/floor \
+		$(B)/bench/capture-50mb.pcap
 
 demo: deps
 	@$(MAKE) --no-print-directory typosentry

@@ -834,15 +834,26 @@ body_scan(struct smtp_session *s, const struct smtp_call *call,
 
 	while (cur_left(c) > 0) {
 		if (s->body_pos == SMTP_BODY_TEXT) {
+			/*
+			 * Inside a line, the end can only come after a
+			 * '.' that starts a line: look for dots, not for
+			 * every line end (base64 has no dots at all).
+			 */
 			struct slice rest = cur_rest(c);
-			const uint8_t *lf = memchr(rest.p, '\n', rest.len);
-			if (lf == NULL) {
+			const uint8_t *p = rest.p, *end = rest.p + rest.len;
+			const uint8_t *dot;
+			while ((dot = memchr(p, '.', (size_t)(end - p))) != NULL &&
+			    (dot == rest.p || dot[-1] != '\n'))
+				p = dot + 1;
+			if (dot == NULL) {
 				cur_skip(c, rest.len);
+				if (rest.p[rest.len - 1] == '\n')
+					s->body_pos = SMTP_BODY_BOL;
 				s->msg_bytes += start;
 				return;
 			}
-			cur_skip(c, (size_t)(lf - rest.p) + 1);
-			s->body_pos = SMTP_BODY_BOL;
+			cur_skip(c, (size_t)(dot - rest.p) + 1);
+			s->body_pos = SMTP_BODY_DOT;
 			continue;
 		}
 		uint8_t b = cur_u8(c);

@@ -5,8 +5,9 @@
  * open-addressing indexes find a lookup by its exchange name (to learn the
  * exchange's address from a later A/AAAA answer) and by that address (to
  * recognise an SMTP session to it); an entry whose lookup was overwritten
- * is simply stale and ignored.  Incidents are few and looked up by a
- * linear scan.
+ * is simply stale and ignored.  Open incidents are found by (client,
+ * name) through a third index, so an alert storm costs a few probes per
+ * alert, not a walk over every incident.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -19,6 +20,8 @@
 #include "correlate.h"
 
 #define INDEX_SLOTS	(4 * CORR_LOOKUPS)	/* a power of two */
+#define INC_SLOTS	(4 * CORR_INCIDENTS)	/* a power of two */
+#define INC_NONE	UINT32_MAX
 /* 16 bits per lookup, two probes, at most two rings of lookups in it
  * (see filter_add): under 5% false positives. */
 #define EXCHANGE_FILTER_BITS	(16 * CORR_LOOKUPS)
@@ -33,6 +36,12 @@ struct lookup {
 	struct ip_addr	 resolver;
 	uint64_t	 flow_id;
 	struct timeval	 ts;
+};
+
+/* An incident index slot: hash 0 is empty. */
+struct inc_slot {
+	uint64_t	hash;
+	uint32_t	incident;
 };
 
 /* An index slot: which lookup, of which generation; hash 0 is empty. */
@@ -51,6 +60,18 @@ struct correlator {
 	struct slot	 by_name[INDEX_SLOTS];
 	struct slot	 by_addr[INDEX_SLOTS];
 	struct incident	 incidents[CORR_INCIDENTS];
+	/*
+	 * Open incidents by (client, name): linear probing, entries
+	 * removed by shifting back (no tombstones), so a lookup costs a
+	 * few probes however many incidents come and go.  Open incidents
+	 * are also on a list by last activity (the oldest is the one a new
+	 * incident replaces when all are open); closed ones on a free list.
+	 */
+	struct inc_slot	 by_client[INC_SLOTS];
+	uint32_t	 older[CORR_INCIDENTS], newer[CORR_INCIDENTS];
+	uint32_t	 oldest, newest;
+	uint32_t	 free_inc[CORR_INCIDENTS];
+	unsigned	 nfree;
 	uint32_t	 window;
 	uint64_t	 id_seq;
 	uint8_t		 seed[16];
@@ -132,6 +153,9 @@ correlator_new(uint32_t window)
 	if (c == NULL)
 		return NULL;
 	c->window = window;
+	c->oldest = c->newest = INC_NONE;
+	for (uint32_t i = 0; i < CORR_INCIDENTS; i++)
+		c->free_inc[c->nfree++] = CORR_INCIDENTS - 1 - i;
 	for (size_t got = 0; got < sizeof(c->seed); ) {
 		ssize_t r = getrandom(c->seed + got, sizeof(c->seed) - got, 0);
 		if (r <= 0)
@@ -182,34 +206,128 @@ filter_add(struct correlator *c, const char *exchange)
 	filter_set(c, exchange);
 }
 
+static uint64_t
+incident_hash(const struct correlator *c, const struct ip_addr *client,
+    const char *name)
+{
+	uint8_t key[1 + 16 + NAME_MAX_LEN + 1];
+	size_t n = strlen(name);
+
+	if (n > NAME_MAX_LEN)
+		n = NAME_MAX_LEN;
+	size_t alen = client->family == AF_INET ? 4 : 16;
+
+	key[0] = client->family;
+	memcpy(key + 1, client->bytes, alen);
+	memcpy(key + 1 + alen, name, n);
+	return hash_of(c, key, 1 + alen + n);
+}
+
+static void
+inc_list_unlink(struct correlator *c, uint32_t i)
+{
+	if (c->older[i] != INC_NONE)
+		c->newer[c->older[i]] = c->newer[i];
+	else
+		c->oldest = c->newer[i];
+	if (c->newer[i] != INC_NONE)
+		c->older[c->newer[i]] = c->older[i];
+	else
+		c->newest = c->older[i];
+}
+
+static void
+inc_list_append(struct correlator *c, uint32_t i)
+{
+	c->newer[i] = INC_NONE;
+	c->older[i] = c->newest;
+	if (c->newest != INC_NONE)
+		c->newer[c->newest] = i;
+	else
+		c->oldest = i;
+	c->newest = i;
+}
+
+static void
+inc_index_put(struct correlator *c, uint64_t h, uint32_t i)
+{
+	size_t at = h & (INC_SLOTS - 1);
+
+	/* At most CORR_INCIDENTS of INC_SLOTS are used: there is room. */
+	while (c->by_client[at].hash != 0)
+		at = (at + 1) & (INC_SLOTS - 1);
+	c->by_client[at].hash = h;
+	c->by_client[at].incident = i;
+}
+
+/* Removes incident i (hash h), shifting back the entries after it. */
+static void
+inc_index_del(struct correlator *c, uint64_t h, uint32_t i)
+{
+	size_t at = h & (INC_SLOTS - 1);
+
+	for (size_t n = 0; n < INC_SLOTS; n++, at = (at + 1) & (INC_SLOTS - 1)) {
+		if (c->by_client[at].hash == 0)
+			return;				/* not there */
+		if (c->by_client[at].incident == i)
+			break;
+	}
+	for (size_t next = (at + 1) & (INC_SLOTS - 1);;
+	    next = (next + 1) & (INC_SLOTS - 1)) {
+		struct inc_slot *e = &c->by_client[next];
+		if (e->hash == 0)
+			break;
+		size_t home = e->hash & (INC_SLOTS - 1);
+		/* e may move to at unless its home lies in (at, next]. */
+		bool stays = at <= next ? (home > at && home <= next) :
+		    (home > at || home <= next);
+		if (!stays) {
+			c->by_client[at] = *e;
+			at = next;
+		}
+	}
+	c->by_client[at].hash = 0;
+}
+
+/* Closes incident i: off the index and the activity list, free. */
+static void
+incident_close(struct correlator *c, uint32_t i)
+{
+	struct incident *inc = &c->incidents[i];
+
+	inc_index_del(c, incident_hash(c, &inc->client, inc->name), i);
+	inc_list_unlink(c, i);
+	inc->open = false;
+	c->free_inc[c->nfree++] = i;
+}
+
 /* The open incident of (client, name), or a new one. */
 static struct incident *
 incident_for(struct correlator *c, const struct timeval *ts,
     const struct ip_addr *client, const char *name,
     const char *protected_name, struct counters *cnt)
 {
-	struct incident *free_slot = NULL, *oldest = NULL;
+	uint64_t h = incident_hash(c, client, name);
 
-	for (size_t i = 0; i < CORR_INCIDENTS; i++) {
+	for (size_t at = h & (INC_SLOTS - 1);
+	    c->by_client[at].hash != 0; at = (at + 1) & (INC_SLOTS - 1)) {
+		uint32_t i = c->by_client[at].incident;
 		struct incident *inc = &c->incidents[i];
-		if (!inc->open) {
-			if (free_slot == NULL)
-				free_slot = inc;
-			continue;
-		}
-		if (addr_eq(&inc->client, client) &&
+		if (c->by_client[at].hash == h && addr_eq(&inc->client, client) &&
 		    strcmp(inc->name, name) == 0) {
 			inc->last = *ts;
+			inc_list_unlink(c, i);
+			inc_list_append(c, i);
 			return inc;
 		}
-		if (oldest == NULL || timercmp(&inc->last, &oldest->last, <))
-			oldest = inc;
 	}
-	struct incident *inc = free_slot != NULL ? free_slot : oldest;
-	if (inc == NULL)
-		return NULL;
-	if (free_slot == NULL)
+	if (c->nfree == 0) {
+		/* All open: the one idle longest gives way, unsummarised. */
 		cnt->incidents_evicted++;
+		incident_close(c, c->oldest);
+	}
+	uint32_t i = c->free_inc[--c->nfree];
+	struct incident *inc = &c->incidents[i];
 	memset(inc, 0, sizeof(*inc));
 	inc->open = true;
 	/* Stable and unique: time of the first evidence, then a sequence. */
@@ -219,6 +337,8 @@ incident_for(struct correlator *c, const struct timeval *ts,
 	snprintf(inc->protected_name, sizeof(inc->protected_name), "%s",
 	    protected_name);
 	inc->first = inc->last = *ts;
+	inc_index_put(c, h, i);
+	inc_list_append(c, i);
 	cnt->incidents_opened++;
 	return inc;
 }
@@ -397,7 +517,7 @@ correlate_expire(struct correlator *c, const struct timeval *now,
 		    now->tv_sec - inc->last.tv_sec <= (time_t)c->window)
 			continue;
 		fn(ctx, inc);
-		inc->open = false;
+		incident_close(c, (uint32_t)i);
 		cnt->incidents_closed++;
 	}
 }

@@ -137,6 +137,7 @@ struct typo_model {
 	unsigned	 long_label;
 	uint64_t	 pw[NAME_MAX_LEN + 2];	/* powers of the dels hash base */
 	struct strmap	*suffixes;	/* suffixes of protected domains */
+	struct strmap	*icann_memo;	/* while building: is_icann_suffix() */
 	struct del_entry *del;
 	size_t		 ndel, capdel;
 	struct variant	*v;
@@ -204,8 +205,21 @@ is_exempt(const struct typo_model *m, const char *name, size_t len)
 static bool
 is_icann_suffix(const struct typo_model *m, const char *s)
 {
-	return psl_is_public_suffix2(m->psl, s,
+	size_t len = strlen(s);
+	uint32_t known;
+
+	/*
+	 * The suffix edits of gmail.com, yahoo.com and outlook.com are
+	 * the same strings: the list is asked once for each.
+	 */
+	if (m->icann_memo != NULL &&
+	    strmap_get(m->icann_memo, s, len, &known))
+		return known != 0;
+	bool yes = psl_is_public_suffix2(m->psl, s,
 	    PSL_TYPE_ICANN | PSL_TYPE_NO_STAR_RULE) != 0;
+	if (m->icann_memo != NULL)
+		(void)strmap_add(m->icann_memo, s, len, yes);	/* or ask again */
+	return yes;
 }
 
 static bool
@@ -833,9 +847,12 @@ typo_model_build(const struct ts_config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
+	m->icann_memo = strmap_new();		/* NULL: no memo, slower */
 	if (build_exempt(m, cfg, err, errlen) != 0 ||
 	    build_variants(m, cfg, err, errlen) != 0)
 		goto fail;
+	strmap_free(m->icann_memo);
+	m->icann_memo = NULL;
 
 	struct merge_ctx mc = { m->variants, 0 };
 	strmap_each(m->exempt, merge_exempt, &mc);
@@ -871,6 +888,7 @@ typo_model_free(struct typo_model *m)
 	strmap_free(m->dels);
 	strmap_free(m->dels2);
 	strmap_free(m->suffixes);
+	strmap_free(m->icann_memo);
 	free(m->del);
 	free(m->v);
 	for (size_t i = 0; i < m->nrules; i++) {

@@ -147,12 +147,115 @@ two_mistakes_two_incidents(void **state)
 	correlator_free(c);
 }
 
+static unsigned nclosed_count;
+
+static void
+count_close(void *ctx, const struct incident *inc)
+{
+	(void)ctx;
+	assert_true(inc->open);
+	nclosed_count++;
+}
+
+/*
+ * Thousands of incidents coming and going, more than the table holds:
+ * the index finds the open incident of (client, name), the one idle
+ * longest gives way when all are open, expiry closes what the window
+ * says; all checked against a plain model of the same rules.
+ */
+#define CH_CLIENTS	48
+#define CH_NAMES	48
+static void
+incident_table_churn(void **state)
+{
+	static struct dns_message mx;
+	static struct {
+		bool		open;
+		uint64_t	id;
+		time_t		last;
+		unsigned long	touch;
+	} model[CH_CLIENTS][CH_NAMES];
+	struct counters cnt;
+	struct correlator *c = correlator_new(600);
+	struct ip_addr resolver = ip4("192.0.2.53");
+	struct timeval t = { 100000, 0 };
+	uint32_t rnd = 12345;
+	unsigned open = 0, evicted = 0;
+	(void)state;
+
+	memset(&cnt, 0, sizeof(cnt));
+	memset(model, 0, sizeof(model));
+	mx.qr = false;
+	for (unsigned long n = 1; n <= 30000; n++) {
+		rnd = rnd * 1103515245u + 12345u;
+		unsigned ci = (rnd >> 8) % CH_CLIENTS, ni = (rnd >> 20) % CH_NAMES;
+		char addr[32], name[32];
+		snprintf(addr, sizeof(addr), "10.0.%u.%u", ci / 8, ci % 8 + 1);
+		snprintf(name, sizeof(name), "typo%u.ml", ni);
+		struct ip_addr client = ip4(addr);
+		if (rnd % 7 == 0)
+			t.tv_sec++;
+
+		if (!model[ci][ni].open && open == CORR_INCIDENTS) {
+			unsigned long best = ~0UL;
+			unsigned bi = 0, bj = 0;
+			for (unsigned i = 0; i < CH_CLIENTS; i++)
+				for (unsigned j = 0; j < CH_NAMES; j++)
+					if (model[i][j].open &&
+					    model[i][j].touch < best) {
+						best = model[i][j].touch;
+						bi = i;
+						bj = j;
+					}
+			model[bi][bj].open = false;
+			open--;
+			evicted++;
+		}
+		struct incident *inc = correlate_dns(c, &t, &client, &resolver,
+		    n, name, "army.mil", &mx, &cnt);
+		assert_non_null(inc);
+		if (model[ci][ni].open) {
+			assert_true(inc->id == model[ci][ni].id);
+		} else {
+			model[ci][ni].open = true;
+			model[ci][ni].id = inc->id;
+			open++;
+		}
+		model[ci][ni].last = t.tv_sec;
+		model[ci][ni].touch = n;
+
+		if (n % 500 == 0) {
+			unsigned want = 0;
+			for (unsigned i = 0; i < CH_CLIENTS; i++)
+				for (unsigned j = 0; j < CH_NAMES; j++)
+					if (model[i][j].open &&
+					    t.tv_sec - model[i][j].last > 600) {
+						model[i][j].open = false;
+						want++;
+					}
+			nclosed_count = 0;
+			correlate_expire(c, &t, count_close, NULL, &cnt);
+			assert_int_equal(nclosed_count, want);
+			open -= want;
+		}
+	}
+	assert_true(evicted > 0);
+	assert_int_equal(cnt.incidents_evicted, evicted);
+	nclosed_count = 0;
+	correlate_expire(c, NULL, count_close, NULL, &cnt);
+	assert_int_equal(nclosed_count, open);
+	assert_int_equal(cnt.incidents_opened,
+	    cnt.incidents_closed + cnt.incidents_evicted);
+	correlator_free(c);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(lookup_then_delivery),
 		cmocka_unit_test(two_mistakes_two_incidents),
+		cmocka_unit_test(incident_table_churn),
 	};
 
 	return cmocka_run_group_tests_name("correlate", tests, NULL, NULL);
