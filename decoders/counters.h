@@ -35,7 +35,7 @@
 	X(dns_not_query_opcode,	"DNS messages with an opcode other than QUERY") \
 	X(dns_no_question,	"DNS messages without a question")	\
 	X(dns_truncated,	"DNS messages shorter than their header") \
-	X(dns_malformed,	"DNS messages ldns could not parse")	\
+	X(dns_malformed,	"DNS messages with a bad name or length, or that ldns refused") \
 	X(dns_mx_questions,	"DNS MX questions")			\
 	X(dns_mx_answers,	"DNS MX answer records")		\
 	X(dns_records_capped,	"DNS records beyond the logged cap")	\

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct cursor {
 	const uint8_t	*p;	/* next byte to read */
@@ -110,15 +111,12 @@ cur_skip(struct cursor *c, size_t n)
 static inline void
 cur_copy(struct cursor *c, void *dst, size_t n)
 {
-	uint8_t *d = dst;
-
 	if (!cur_need(c, n)) {
-		for (size_t i = 0; i < n; i++)
-			d[i] = 0;
+		memset(dst, 0, n);
 		return;
 	}
-	for (size_t i = 0; i < n; i++)
-		d[i] = c->p[i];
+	/* memcpy: a byte loop through dst could alias c, and is slow. */
+	memcpy(dst, c->p, n);
 	c->p += n;
 }
 

@@ -99,28 +99,41 @@ done:
 	out[o] = '\0';
 }
 
+/* Eight bytes of name, upper case made lower with a few word operations
+ * (bit 7 of each byte: at least 'A', above 'Z', not 7-bit). */
+static uint64_t
+fold_word(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x80 * ones;
+	uint64_t low7 = x & ~high;
+	uint64_t upper = (low7 + (0x80 - 'A') * ones) &
+	    ~(low7 + (0x80 - 'Z' - 1) * ones) & ~x & high;
+
+	return x | upper >> 2;			/* 'A' | 0x20 == 'a' */
+}
+
 /*
  * The hash of a name in uncompressed wire form (length bytes and labels,
- * no final zero; w holds at least seven zero bytes after it), lowercased:
- * eight bytes at a time, upper case found
- * with a few word operations (bit 7 of each byte: at least 'A', above
- * 'Z', not 7-bit), then a multiply-xorshift mix.  Length bytes (at most
- * 63) are never letters.
+ * no final zero), lowercased, eight bytes at a time, each word mixed by
+ * a multiply and a shift.  Length bytes (at most 63) are never letters.
  */
 static uint64_t
 wire_hash(const uint8_t *w, size_t len)
 {
-	const uint64_t ones = 0x0101010101010101ULL, high = 0x80 * ones;
-	uint64_t h = DNS_NAME_HASH_INIT ^ len;
+	uint64_t h = DNS_NAME_HASH_INIT ^ len, x;
+	size_t i = 0;
 
-	for (size_t i = 0; i < len; i += 8) {
-		uint64_t x;
-		memcpy(&x, w + i, 8);		/* zeros after the name */
-		uint64_t low7 = x & ~high;
-		uint64_t upper = (low7 + (0x80 - 'A') * ones) &
-		    ~(low7 + (0x80 - 'Z' - 1) * ones) & ~x & high;
-		x |= upper >> 2;			/* 'A' | 0x20 == 'a' */
-		h = (h ^ x) * 0x9e3779b97f4a7c15ULL;
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&x, w + i, 8);
+		h = (h ^ fold_word(x)) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	if (i < len) {
+		uint8_t tail[8] = { 0 };
+		for (size_t k = 0; i + k < len; k++)
+			tail[k] = w[i + k];
+		memcpy(&x, tail, 8);
+		h = (h ^ fold_word(x)) * 0x9e3779b97f4a7c15ULL;
 		h ^= h >> 29;
 	}
 	return h;
@@ -133,11 +146,21 @@ dns_name_hash(struct slice msg, size_t off, uint64_t *hash)
 	struct slice label;
 	enum label_step st;
 	size_t limit = off, n = 0;
-	uint8_t wire[256 + 8];
+	uint8_t wire[256];
 
+	/* Most names (the question's) are in one piece: hash them there. */
+	for (size_t at = off; at < msg.len && msg.p[at] < 64; ) {
+		if (msg.p[at] == 0) {
+			if (at == off || at - off > 255)
+				return false;
+			*hash = wire_hash(msg.p + off, at - off);
+			return true;
+		}
+		at += 1 + (size_t)msg.p[at];
+	}
 	cur_skip(&c, off);
 	while ((st = next_label(&c, msg, &limit, &label)) == LABEL) {
-		if (n + 1 + label.len > 256)
+		if (n + 1 + label.len > sizeof(wire))
 			return false;
 		wire[n++] = (uint8_t)label.len;
 		memcpy(wire + n, label.p, label.len);
@@ -145,7 +168,6 @@ dns_name_hash(struct slice msg, size_t off, uint64_t *hash)
 	}
 	if (st != NAME_END || n == 0)
 		return false;
-	memset(wire + n, 0, 8);
 	*hash = wire_hash(wire, n);
 	return true;
 }
@@ -153,7 +175,7 @@ dns_name_hash(struct slice msg, size_t off, uint64_t *hash)
 uint64_t
 dns_name_hash_text(const char *text)
 {
-	uint8_t wire[256 + 8];
+	uint8_t wire[256];
 	size_t n = 0, at = 0;
 
 	/* "a.bc" is \1 a \2 b c: each label after its length. */
@@ -170,7 +192,6 @@ dns_name_hash_text(const char *text)
 		if (text[i] == '\0')
 			break;
 	}
-	memset(wire + n, 0, 8);
 	return wire_hash(wire, n);
 }
 
@@ -250,17 +271,33 @@ rdata_to_text(const ldns_rr *rr, struct dns_rr *out)
 }
 
 /*
+ * Names already checked in this message: where each starts and its length
+ * on the wire.  Answers point at the question's name; its walk is not
+ * repeated for each of them.
+ */
+#define CHECKED_NAMES	8
+
+struct checked_names {
+	unsigned	n;
+	uint16_t	off[CHECKED_NAMES];
+	uint16_t	wire[CHECKED_NAMES];
+};
+
+/*
  * Moves c past the name at c, following its compression pointers through
- * msg; false if the name is bad.  RFC 1035 4.1.4: a pointer refers to a prior occurrence of a name,
- * so each pointer must point before the previous one (tcpdump's rule),
- * which makes loops impossible.  ldns follows forward pointers too, and
- * reads a name in rdata beyond the rdata length, so we check first.
+ * msg; false if the name is bad.  RFC 1035 4.1.4: a pointer refers to a
+ * prior occurrence of a name, so each pointer must point before the
+ * previous one (tcpdump's rule), which makes loops impossible.  ldns
+ * follows forward pointers too, and reads a name in rdata beyond the
+ * rdata length, so we check first.  A pointer to a name in seen (checked
+ * by the same rule from where it starts) ends the walk there.
  */
 static bool
-skip_name(struct cursor *c, struct slice msg)
+skip_name(struct cursor *c, struct slice msg, struct checked_names *seen)
 {
 	struct cursor at = *c;
-	size_t max = (size_t)(c->p - msg.p);	/* where the name starts */
+	size_t start = (size_t)(c->p - msg.p);
+	size_t max = start;			/* where the name starts */
 	size_t wire = 1;			/* its length, final zero included */
 	bool jumped = false;
 
@@ -276,6 +313,11 @@ skip_name(struct cursor *c, struct slice msg)
 			if (!jumped)
 				*c = at;	/* the name ends with its first pointer */
 			jumped = true;
+			for (unsigned k = 0; k < seen->n; k++)
+				if (seen->off[k] == off) {
+					wire += seen->wire[k] - 1u;
+					goto known;
+				}
 			at = cur_init(msg.p, msg.len);
 			cur_skip(&at, off);
 			continue;
@@ -288,16 +330,18 @@ skip_name(struct cursor *c, struct slice msg)
 	}
 	if (at.err)
 		return false;
+known:
+	if (wire > 255)
+		return false;
 	if (!jumped)
 		*c = at;
+	if (seen->n < CHECKED_NAMES) {
+		seen->off[seen->n] = (uint16_t)start;
+		seen->wire[seen->n++] = (uint16_t)wire;
+	}
 	return true;
 }
 
-/*
- * Walks the records after the header, checking every owner name and the
- * names in the rdata we log, and noting the types the rules look at.
- * rrcount is the answer, authority and additional counts together.
- */
 /*
  * Where the name at c lives: the target of its pointer when the whole name
  * is one (answers name their owner "\xc0\x0c", the question), so that
@@ -329,11 +373,12 @@ static bool
 walk(struct slice msg, struct dns_outline *o, unsigned rrcount)
 {
 	struct cursor c = cur_init(msg.p, msg.len);
+	struct checked_names seen = { .n = 0 };
 
 	cur_skip(&c, DNS_HEADER_LEN);
 	for (unsigned i = 0; i < o->qdcount; i++) {
 		uint16_t name = name_offset(&c, msg);
-		if (!skip_name(&c, msg))
+		if (!skip_name(&c, msg, &seen))
 			return false;
 		uint16_t type = cur_u16(&c);
 		cur_skip(&c, 2);		/* class */
@@ -347,7 +392,7 @@ walk(struct slice msg, struct dns_outline *o, unsigned rrcount)
 	for (unsigned i = 0; i < rrcount; i++) {
 		bool kept = i < o->ancount && i < DNS_MAX_ANSWERS;
 		uint16_t owner = name_offset(&c, msg);
-		if (!skip_name(&c, msg))
+		if (!skip_name(&c, msg, &seen))
 			return false;
 		uint16_t type = cur_u16(&c);
 		cur_skip(&c, 6);		/* class, TTL */
@@ -361,14 +406,14 @@ walk(struct slice msg, struct dns_outline *o, unsigned rrcount)
 				o->mx_exchanges[o->nmx++] =
 				    name_offset(&rd, msg);
 			}
-			ok = skip_name(&rd, msg);
+			ok = skip_name(&rd, msg, &seen);
 			if (i < o->ancount)
 				o->mx_answers++;
 			break;
 		case DNS_TYPE_NS:
 		case DNS_TYPE_CNAME:
 		case DNS_TYPE_PTR:
-			ok = skip_name(&rd, msg);
+			ok = skip_name(&rd, msg, &seen);
 			break;
 		case DNS_TYPE_A:
 		case DNS_TYPE_AAAA:

@@ -140,6 +140,8 @@ struct smtp_session {
 
 	struct smtp_pending	 pending[SMTP_MAX_PENDING];
 	unsigned		 phead, npending;
+	unsigned		 max_pending;	/* cap, at most SMTP_MAX_PENDING */
+	unsigned		 max_rcpts;	/* cap, at most SMTP_MAX_RCPTS */
 	uint64_t		 lost_replies;	/* owed to forgotten commands */
 
 	struct smtp_txn		 txn[SMTP_TXN_SLOTS];
@@ -462,7 +464,7 @@ pending_push(struct smtp_session *s, const struct smtp_call *call,
 {
 	struct smtp_pending *e;
 
-	if (s->npending == SMTP_MAX_PENDING) {
+	if (s->npending >= s->max_pending) {
 		pending_report(s, call, pending_at(s, 0), 0, "");
 		pending_pop(s);
 		s->lost_replies++;
@@ -645,7 +647,7 @@ cmd_rcpt(struct smtp_session *s, const struct smtp_call *call,
 		call->cnt->smtp_bad_address++;
 
 	e = pending_push(s, call, SMTP_CMD_RCPT);
-	listed = !t->list_closed && t->nrcpt < SMTP_MAX_RCPTS &&
+	listed = !t->list_closed && t->nrcpt < s->max_rcpts &&
 	    t->used + need <= SMTP_TXN_LIST_BYTES;
 	if (!listed) {
 		t->list_closed = true;
@@ -1040,7 +1042,21 @@ server_line(struct smtp_session *s, const struct smtp_call *call,
 struct smtp_session *
 smtp_session_new(void)
 {
-	return calloc(1, sizeof(struct smtp_session));
+	struct smtp_session *s = calloc(1, sizeof(struct smtp_session));
+
+	if (s != NULL)
+		smtp_session_limit(s, SMTP_MAX_PENDING, SMTP_MAX_RCPTS);
+	return s;
+}
+
+void
+smtp_session_limit(struct smtp_session *s, unsigned max_pending,
+    unsigned max_rcpts)
+{
+	s->max_pending = max_pending < 1 ? 1 :
+	    max_pending > SMTP_MAX_PENDING ? SMTP_MAX_PENDING : max_pending;
+	s->max_rcpts = max_rcpts < 1 ? 1 :
+	    max_rcpts > SMTP_MAX_RCPTS ? SMTP_MAX_RCPTS : max_rcpts;
 }
 
 void

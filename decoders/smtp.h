@@ -62,8 +62,16 @@ typedef void (*smtp_event_fn)(void *ctx, const struct smtp_event *ev);
 
 struct smtp_session;
 
-/* NULL when out of memory. */
+/* NULL when out of memory.  Caps at their maximum (SMTP_MAX_*). */
 struct smtp_session *smtp_session_new(void);
+
+/*
+ * Lowers a session's caps (smtp.max-pending, smtp.max-recipients):
+ * commands awaiting a reply, and recipients listed per transaction; each
+ * is kept between 1 and its SMTP_MAX_* maximum.
+ */
+void smtp_session_limit(struct smtp_session *s, unsigned max_pending,
+    unsigned max_rcpts);
 void smtp_session_free(struct smtp_session *s);
 
 /*

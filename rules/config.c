@@ -17,6 +17,7 @@
 #include <ldns/ldns.h>
 #include <yaml.h>
 
+#include "../decoders/smtp.h"
 #include "config.h"
 
 struct loader {
@@ -401,6 +402,20 @@ ld_smtp_detect(struct loader *l, yaml_node_t *n, struct ts_config *c)
 }
 
 static int
+ld_smtp_max_pending(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_u32(l, n, "smtp.max-pending", 1, SMTP_MAX_PENDING,
+	    &c->smtp_max_pending);
+}
+
+static int
+ld_smtp_max_rcpts(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_u32(l, n, "smtp.max-recipients", 1, SMTP_MAX_RCPTS,
+	    &c->smtp_max_rcpts);
+}
+
+static int
 ld_flow_max_flows(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
 	return load_u32(l, n, "flow.max-flows", 16, 1U << 26, &c->flow_max_flows);
@@ -774,6 +789,8 @@ ld_run(struct loader *l, yaml_node_t *n, struct ts_config *c)
 static const struct key_handler smtp_keys[] = {
 	{ "ports", ld_smtp_ports },
 	{ "detect-any-port", ld_smtp_detect },
+	{ "max-pending", ld_smtp_max_pending },
+	{ "max-recipients", ld_smtp_max_rcpts },
 	{ NULL, NULL },
 };
 static const struct key_handler flow_keys[] = {
@@ -1118,6 +1135,8 @@ config_defaults(struct ts_config *cfg)
 	cfg->smtp_ports[2] = 2525;
 	cfg->n_smtp_ports = 3;
 	cfg->smtp_detect = true;
+	cfg->smtp_max_pending = SMTP_MAX_PENDING;
+	cfg->smtp_max_rcpts = SMTP_MAX_RCPTS;
 	cfg->typo_min_label = 3;
 	cfg->incident_window = 600;
 	cfg->typo_max_distance = 1;

@@ -71,6 +71,8 @@ struct ts_config {
 	uint16_t	 smtp_ports[CONFIG_MAX_PORTS];	/* smtp.ports */
 	size_t		 n_smtp_ports;
 	bool		 smtp_detect;		/* smtp.detect-any-port */
+	uint32_t	 smtp_max_pending;	/* smtp.max-pending */
+	uint32_t	 smtp_max_rcpts;	/* smtp.max-recipients */
 
 	uint32_t	 flow_max_flows;	/* flow.max-flows */
 	size_t		 flow_max_memory;	/* flow.max-memory */

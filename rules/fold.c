@@ -88,6 +88,9 @@ pair(char a, char b)
 {
 	if (a == 'm' && b == 'm')
 		return 'm';
+	/* Every sequence starts with one of these: most pairs stop here. */
+	if (a != 'v' && a != 'c' && a != 'b' && a != 'l')
+		return 0;
 	for (size_t k = 0; k < sizeof(sequences) / sizeof(sequences[0]); k++)
 		if (sequences[k].seq[0] == a && sequences[k].seq[1] == b)
 			return sequences[k].to;

@@ -99,6 +99,16 @@ put_escaped(struct json *j, const char *str, size_t n)
 
 	putc_(j, '"');
 	for (size_t i = 0; i < n; ) {
+		/* A run of printable ASCII that needs no escape, at once. */
+		size_t run = i;
+		while (run < n && s[run] >= 0x20 && s[run] < 0x7f &&
+		    s[run] != '"' && s[run] != '\\')
+			run++;
+		if (run > i) {
+			put(j, str + i, run - i);
+			i = run;
+			continue;
+		}
 		unsigned char c = s[i];
 		if (c == '"' || c == '\\') {
 			esc[0] = '\\';
@@ -114,9 +124,6 @@ put_escaped(struct json *j, const char *str, size_t n)
 				snprintf(esc, sizeof(esc), "\\u%04x", c);
 				put(j, esc, 6);
 			}
-			i++;
-		} else if (c < 0x80) {
-			putc_(j, (char)c);
 			i++;
 		} else {
 			size_t len = utf8_seq(s + i, n - i);

@@ -326,7 +326,10 @@ app_start(struct worker *w, struct flow *f, enum flow_app app)
 		return;
 	}
 	if (app == APP_SMTP) {
-		if ((a->smtp = smtp_session_new()) == NULL) {
+		if ((a->smtp = smtp_session_new()) != NULL)
+			smtp_session_limit(a->smtp, w->cfg->smtp_max_pending,
+			    w->cfg->smtp_max_rcpts);
+		if (a->smtp == NULL) {
 			free(a);
 			w->cnt.tcp_memory_capped++;
 			return;

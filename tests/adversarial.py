@@ -426,6 +426,26 @@ def case_smtp_many_rcpt(cap):
          "accepted": [True]}
 
 
+def case_smtp_caps_lowered(cap):
+    """smtp.max-pending 4 and smtp.max-recipients 2: ten pipelined RCPT
+    TO before any reply, then a typo; both caps bite, are counted and
+    logged, and the typo still alerts, with its reply."""
+    c = Tcp(cap)
+    c.hello()
+    c.c(b"".join(b"RCPT TO:<user%d@example.org>\r\n" % i for i in range(10)))
+    c.s(b"250 2.1.5 Ok\r\n" * 10)
+    c.c(b"RCPT TO:<john@army.ml>\r\n")
+    c.s(b"250 2.1.5 Ok\r\n")
+    c.fin()
+    # Six commands forgotten (the 5th to the 10th push out the oldest);
+    # nine recipients past the first two are not listed.
+    return {"smtp_rcpt": 11, "smtp_sessions": 1, "smtp_pending_capped": 6,
+            "smtp_rcpt_capped": 9}, \
+        {"alerts": ["army.ml"], "accepted": [True],
+         "stderr": r"cap reached: smtp\.max-pending: 6 .*\n(.*\n)*"
+                   r".*cap reached: smtp\.max-recipients: 9 "}
+
+
 def case_smtp_nul(cap):
     """NUL bytes in commands and addresses."""
     c = Tcp(cap)
@@ -552,6 +572,9 @@ CASES = {
     "frag-too-big": (case_frag_too_big, {}),
     "smtp-1mb-lines": (case_smtp_long_lines, {}),
     "smtp-million-rcpt": (case_smtp_many_rcpt, {}),
+    "smtp-caps-lowered": (case_smtp_caps_lowered,
+                          {"config": "smtp: {max-pending: 4, "
+                                     "max-recipients: 2}\n"}),
     "smtp-nul-bytes": (case_smtp_nul, {}),
     "smtp-binary-garbage": (case_smtp_garbage, {}),
     "smtp-data-unterminated": (case_smtp_data_open, {}),
