@@ -129,10 +129,10 @@ wire_hash(const uint8_t *w, size_t len)
 		h ^= h >> 29;
 	}
 	if (i < len) {
-		uint8_t tail[8] = { 0 };
+		/* Shifted in (a copy loop here becomes a memcpy() call). */
+		x = 0;
 		for (size_t k = 0; i + k < len; k++)
-			tail[k] = w[i + k];
-		memcpy(&x, tail, 8);
+			x |= (uint64_t)w[i + k] << (8 * k);
 		h = (h ^ fold_word(x)) * 0x9e3779b97f4a7c15ULL;
 		h ^= h >> 29;
 	}

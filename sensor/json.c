@@ -212,20 +212,33 @@ void
 json_uint(struct json *j, const char *key, uint64_t v)
 {
 	char num[24];
-	int n = snprintf(num, sizeof(num), "%" PRIu64, v);
+	size_t at = sizeof(num);
 
+	/* Digits from the right: several numbers a record, no printf. */
+	do {
+		num[--at] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
 	member(j, key);
-	put(j, num, (size_t)n);
+	put(j, num + at, sizeof(num) - at);
 }
 
 void
 json_int(struct json *j, const char *key, int64_t v)
 {
 	char num[24];
-	int n = snprintf(num, sizeof(num), "%" PRId64, v);
+	size_t at = sizeof(num);
+	/* The magnitude, INT64_MIN's included, as unsigned. */
+	uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 
+	do {
+		num[--at] = (char)('0' + m % 10);
+		m /= 10;
+	} while (m != 0);
+	if (v < 0)
+		num[--at] = '-';
 	member(j, key);
-	put(j, num, (size_t)n);
+	put(j, num + at, sizeof(num) - at);
 }
 
 void
