@@ -417,10 +417,21 @@ walk(struct slice msg, struct dns_outline *o, unsigned rrcount)
 			break;
 		case DNS_TYPE_A:
 		case DNS_TYPE_AAAA:
+			/* RFC 1035 3.4.1, RFC 3596 2.2: the address, no more. */
+			ok = cur_left(&rd) == (type == DNS_TYPE_A ? 4u : 16u);
 			if (kept)
 				add_addr_owner(o, owner);
 			break;
 		}
+		/*
+		 * These rdata are their fields and nothing after them (ldns
+		 * would go on reading the next record from the leftover).
+		 */
+		if (type == DNS_TYPE_MX || type == DNS_TYPE_NS ||
+		    type == DNS_TYPE_CNAME || type == DNS_TYPE_PTR)
+			ok = ok && !rd.err && cur_left(&rd) == 0;
+		if (kept)
+			o->antypes[i] = type;
 		if (!ok || c.err)
 			return false;
 	}
@@ -479,6 +490,49 @@ dns_count(const struct dns_outline *o, struct counters *cnt)
 		cnt->dns_records_capped += o->ancount - DNS_MAX_ANSWERS;
 }
 
+/*
+ * Whether ldns read the records the outline walked: the same questions,
+ * the same answer types, the same MX owners and exchanges.  The rules
+ * screened the outline's names, and alert on ldns's; where the two differ
+ * (a message ldns reads out of step, from bytes the record lengths leave
+ * out) the message is malformed.
+ */
+static bool
+same_records(struct slice msg, const struct dns_outline *o,
+    const struct dns_message *out)
+{
+	char text[DNS_NAME_TEXT_MAX];
+	unsigned nmx = 0;
+
+	if (out->nqueries != o->nquestions ||
+	    out->nanswers != (o->ancount < DNS_MAX_ANSWERS ? o->ancount :
+	    DNS_MAX_ANSWERS))
+		return false;
+	for (unsigned i = 0; i < out->nqueries; i++) {
+		dns_name_text(msg, o->qnames[i], text, sizeof(text));
+		if (out->queries[i].type != o->qtypes[i] ||
+		    strcmp(out->queries[i].name, text) != 0)
+			return false;
+	}
+	for (unsigned i = 0; i < out->nanswers; i++) {
+		const struct dns_rr *a = &out->answers[i];
+		if (a->type != o->antypes[i])
+			return false;
+		if (a->type != DNS_TYPE_MX)
+			continue;
+		if (nmx >= o->nmx || !a->has_rdata)
+			return false;
+		dns_name_text(msg, o->mx_owners[nmx], text, sizeof(text));
+		if (strcmp(a->name, text) != 0)
+			return false;
+		dns_name_text(msg, o->mx_exchanges[nmx], text, sizeof(text));
+		if (strcmp(a->rdata, text) != 0)
+			return false;
+		nmx++;
+	}
+	return nmx == o->nmx;
+}
+
 /* The header fields of out, and no records yet. */
 static void
 header_of(const struct dns_outline *o, struct dns_message *out)
@@ -503,7 +557,6 @@ dns_decode_outlined(struct slice msg, const struct dns_outline *o,
 		cnt->dns_malformed++;
 		return TS_INVALID;
 	}
-	dns_count(o, cnt);
 
 	const ldns_rr_list *q = ldns_pkt_question(pkt);
 	for (size_t i = 0; i < ldns_rr_list_rr_count(q) &&
@@ -527,6 +580,11 @@ dns_decode_outlined(struct slice msg, const struct dns_outline *o,
 		rdata_to_text(rr, r);
 	}
 	ldns_pkt_free(pkt);
+	if (!same_records(msg, o, out)) {
+		cnt->dns_malformed++;
+		return TS_INVALID;
+	}
+	dns_count(o, cnt);
 	return TS_OK;
 }
 

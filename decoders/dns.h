@@ -63,7 +63,9 @@ struct dns_outline {
 	unsigned	nquestions;
 	uint16_t	qtypes[DNS_MAX_QUERIES];
 	uint16_t	qnames[DNS_MAX_QUERIES];
-	/* Of the first DNS_MAX_ANSWERS answers: the MX owners and exchanges, */
+	/* Of the first DNS_MAX_ANSWERS answers: their types, */
+	uint16_t	antypes[DNS_MAX_ANSWERS];
+	/* the MX owners and exchanges, */
 	unsigned	nmx;
 	uint16_t	mx_owners[DNS_MAX_ANSWERS];
 	uint16_t	mx_exchanges[DNS_MAX_ANSWERS];
@@ -87,7 +89,8 @@ void dns_count(const struct dns_outline *o, struct counters *cnt);
 
 /*
  * Decodes, with ldns, the message msg that dns_outline() accepted into
- * out.  Returns TS_OK, or TS_INVALID when ldns refuses it; counted in cnt.
+ * out.  Returns TS_OK, or TS_INVALID when ldns refuses it or reads other
+ * records than the outline (counted in cnt, as dns_malformed).
  */
 enum ts_status dns_decode_outlined(struct slice msg,
     const struct dns_outline *o, struct dns_message *out,

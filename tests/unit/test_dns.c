@@ -388,6 +388,42 @@ name_hash_refusals(void **state)
 	assert_string_equal(text, "");
 }
 
+/*
+ * Rdata longer than its fields: ldns would read the next record from the
+ * leftover (found by fuzz_dns, tests/fuzz/README.md); the message is
+ * malformed.  Likewise an address of the wrong length.
+ */
+static void
+rdata_past_its_fields(void **state)
+{
+	(void)state;
+	struct msg m = { .len = 0 };
+	struct counters cnt;
+
+	header(&m, 9, 0x8180, 1, 1, 0, 0);
+	size_t q = name(&m, "gmail.com");
+	question(&m, DNS_TYPE_MX);
+	pointer(&m, q);
+	rr(&m, DNS_TYPE_MX, 60, 2 + 4 + 2 + 3);
+	put16(&m, 10);
+	labels(&m, "mx1");
+	pointer(&m, q);
+	putn(&m, "\x01x\x00", 3);			/* left over */
+	assert_int_equal(decode(&m, &cnt), TS_INVALID);
+	expect_counters(&cnt, "dns_messages", 1, "dns_malformed", 1, NULL);
+
+	m.len = 0;
+	header(&m, 9, 0x8180, 1, 1, 0, 0);
+	q = name(&m, "example.com");
+	question(&m, DNS_TYPE_A);
+	pointer(&m, q);
+	rr(&m, DNS_TYPE_A, 60, 5);
+	putn(&m, "\xc0\x00\x02\x01\x00", 5);
+	assert_int_equal(decode(&m, &cnt), TS_INVALID);
+	expect_counters(&cnt, "dns_messages", 1, "dns_malformed", 1, NULL);
+	msg_free(&m);
+}
+
 /* A CNAME chain to A and AAAA records; TXT has no rdata we log. */
 static void
 address_answers(void **state)
@@ -944,6 +980,7 @@ main(void)
 		cmocka_unit_test(mx_response_compressed),
 		cmocka_unit_test(outline_of_mx_response),
 		cmocka_unit_test(name_hash_refusals),
+		cmocka_unit_test(rdata_past_its_fields),
 		cmocka_unit_test(address_answers),
 		cmocka_unit_test(nxdomain),
 		cmocka_unit_test(answers_capped),
