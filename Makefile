@@ -112,7 +112,7 @@ $(B)/asan/tests/%: tests/unit/%.c $(B)/asan/libtyposentry.a
 
 unit: $(UNIT_BINS) $(ASAN_UNIT_BINS)
 
-FUZZ_HDRS = tests/fuzz/fuzz.h
+FUZZ_HDRS = tests/fuzz/fuzz.h tests/fuzz/fuzz_model.h
 
 $(B)/replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(FUZZ_HDRS) $(B)/obj/default_config.o $(B)/libtyposentry.a
 	@mkdir -p $(@D)

@@ -51,6 +51,7 @@ capture_live(const char *iface)
     pcap_set_timeout(live, 100);
     if (pcap_activate(live) < 0) {
         fprintf(stderr, "floor: %s: %s\n", iface, pcap_geterr(live));
+        pcap_close(live);
         return 1;
     }
     memset(&sa, 0, sizeof(sa));
@@ -62,6 +63,7 @@ capture_live(const char *iface)
         ;
     if (pcap_stats(live, &st) != 0) {
         fprintf(stderr, "floor: %s\n", pcap_geterr(live));
+        pcap_close(live);
         return 1;
     }
     printf("packets %llu bytes %llu received %u dropped %u ifdropped %u\n",

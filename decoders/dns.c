@@ -148,17 +148,21 @@ dns_name_hash(struct slice msg, size_t off, uint64_t *hash)
 	size_t limit = off, n = 0;
 	uint8_t wire[256];
 
+	cur_skip(&c, off);
 	/* Most names (the question's) are in one piece: hash them there. */
-	for (size_t at = off; at < msg.len && msg.p[at] < 64; ) {
-		if (msg.p[at] == 0) {
-			if (at == off || at - off > 255)
+	for (struct cursor f = c;;) {
+		uint8_t len = cur_u8(&f);
+		if (f.err || len > 63)
+			break;			/* a pointer: copy below */
+		if (len == 0) {
+			size_t n1 = (size_t)(f.p - 1 - c.p);
+			if (n1 == 0 || n1 > 255)
 				return false;
-			*hash = wire_hash(msg.p + off, at - off);
+			*hash = wire_hash(c.p, n1);
 			return true;
 		}
-		at += 1 + (size_t)msg.p[at];
+		cur_skip(&f, len);
 	}
-	cur_skip(&c, off);
 	while ((st = next_label(&c, msg, &limit, &label)) == LABEL) {
 		if (n + 1 + label.len > sizeof(wire))
 			return false;

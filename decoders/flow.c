@@ -7,7 +7,6 @@
  * the idlest flow of the cheapest state first (closed, then new, then
  * established).  Everything is O(1) per packet.
  */
-#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -36,20 +35,6 @@ addr_eq(const uint8_t *a, const uint8_t *b, uint8_t family)
 	return family == AF_INET ? memcmp(a, b, 4) == 0 : memcmp(a, b, 16) == 0;
 }
 
-/* The order of memcmp(), a word at a time. */
-static int
-addr_order(const uint8_t *a, const uint8_t *b, size_t alen)
-{
-	for (size_t i = 0; i < alen; i += 4) {
-		uint32_t x, y;
-		memcpy(&x, a + i, 4);
-		memcpy(&y, b + i, 4);
-		if (x != y)
-			return ntohl(x) < ntohl(y) ? -1 : 1;
-	}
-	return 0;
-}
-
 static void
 list_unlink(struct flow_table *t, struct flow *f)
 {
@@ -76,39 +61,12 @@ list_append(struct flow_table *t, struct flow *f)
 	t->newest[f->state] = f;
 }
 
-/* Direction-independent hash of the packet's flow key. */
+/* The table's hash of a flow key (flow_key_bytes()). */
 static uint64_t
-key_hash(const struct flow_table *t, const struct packet *pkt)
+key_hash(const struct flow_table *t, const uint8_t *key, size_t n)
 {
-	uint8_t buf[2 * 18 + 2 * TS_MAX_VLAN + 1];
-	size_t alen = addr_len(pkt->src.family), o = 0;
-	const uint8_t *a = pkt->src.bytes, *b = pkt->dst.bytes;
-	uint16_t pa = pkt->sport, pb = pkt->dport;
-	int c = addr_order(a, b, alen);
-
-	if (c > 0 || (c == 0 && pa > pb)) {
-		const uint8_t *tmp = a;
-		a = b;
-		b = tmp;
-		uint16_t tp = pa;
-		pa = pb;
-		pb = tp;
-	}
-	buf[o++] = pkt->src.family;
-	memcpy(buf + o, a, alen);
-	o += alen;
-	buf[o++] = (uint8_t)(pa >> 8);
-	buf[o++] = (uint8_t)pa;
-	memcpy(buf + o, b, alen);
-	o += alen;
-	buf[o++] = (uint8_t)(pb >> 8);
-	buf[o++] = (uint8_t)pb;
-	for (unsigned i = 0; i < pkt->vlan_count; i++) {
-		buf[o++] = (uint8_t)(pkt->vlan[i] >> 8);
-		buf[o++] = (uint8_t)pkt->vlan[i];
-	}
 	/* SipHash-1-3: keyed, so flooding one bucket takes the key. */
-	return siphash13(buf, o, t->seed);
+	return siphash13(key, n, t->seed);
 }
 
 /* Does f carry pkt, and which way? */
@@ -227,7 +185,9 @@ flow_table_reserve(struct flow_table *t, size_t need, struct flow *keep)
 struct flow *
 flow_get(struct flow_table *t, const struct packet *pkt, enum flow_dir *dir)
 {
-	uint64_t h = key_hash(t, pkt);
+	uint8_t key[FLOW_KEY_MAX];
+	size_t keylen = flow_key_bytes(pkt, key);
+	uint64_t h = key_hash(t, key, keylen);
 	struct flow *f;
 
 	for (f = t->buckets[h & (t->nbuckets - 1)]; f != NULL; f = f->hnext) {
@@ -293,7 +253,7 @@ flow_get(struct flow_table *t, const struct packet *pkt, enum flow_dir *dir)
 		f->key.sport = pkt->sport;
 		*dir = FLOW_TO_CLIENT;
 	}
-	f->id = flow_id_of(pkt);
+	f->id = flow_id_of_key(key, keylen);
 	f->hash = h;
 	f->first_seen = f->last_seen = pkt->ts;
 	f->state = FLOW_NEW;

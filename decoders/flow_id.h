@@ -4,6 +4,7 @@
 #ifndef TS_FLOW_ID_H
 #define TS_FLOW_ID_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "packet.h"
@@ -14,5 +15,19 @@
  * 2^51 so that JSON readers using doubles read it exactly.
  */
 uint64_t flow_id_of(const struct packet *pkt);
+
+/* Bytes of the direction-independent flow key, at most this many. */
+#define FLOW_KEY_MAX	(2 + 2 * (16 + 2) + 2 * TS_MAX_VLAN)
+
+/*
+ * Writes pkt's flow key, the same for both directions (IP version and
+ * protocol, the lower endpoint first, then the VLAN ids) into buf, which
+ * holds FLOW_KEY_MAX bytes; returns its length.  What flow_id_of() and
+ * the flow table's keyed hash both hash.
+ */
+size_t flow_key_bytes(const struct packet *pkt, uint8_t *buf);
+
+/* flow_id_of() of the packet whose key flow_key_bytes() wrote. */
+uint64_t flow_id_of_key(const uint8_t *key, size_t n);
 
 #endif

@@ -72,6 +72,20 @@ json_text(struct json *j, const char *key, const char *text,
 	    privacy_text(priv, text, buf, sizeof(buf)) : text);
 }
 
+/* Opens the "alert" object with the signature's fields. */
+static void
+open_alert(struct json *j, const struct signature *s, unsigned severity)
+{
+	json_open_object(j, "alert");
+	json_string(j, "action", "allowed");
+	json_uint(j, "gid", SIG_GID);
+	json_uint(j, "signature_id", s->sid);
+	json_uint(j, "rev", s->rev);
+	json_string(j, "signature", s->msg);
+	json_string(j, "category", SIG_CATEGORY);
+	json_uint(j, "severity", severity);
+}
+
 static void
 alert_object(struct json *j, const struct rule_hit *a,
     const struct smtp_event *smtp, const struct privacy *priv)
@@ -82,14 +96,7 @@ alert_object(struct json *j, const struct rule_hit *a,
 	char dist[8];
 
 	snprintf(dist, sizeof(dist), "%u", m->distance);
-	json_open_object(j, "alert");
-	json_string(j, "action", "allowed");
-	json_uint(j, "gid", SIG_GID);
-	json_uint(j, "signature_id", s->sid);
-	json_uint(j, "rev", s->rev);
-	json_string(j, "signature", s->msg);
-	json_string(j, "category", SIG_CATEGORY);
-	json_uint(j, "severity", s->severity);
+	open_alert(j, s, s->severity);
 
 	json_open_object(j, "metadata");
 	meta_one(j, "typo_observed", m->observed);
@@ -308,15 +315,8 @@ eve_incident(struct json *j, const struct eve_ctx *c,
 	char ts[48];
 
 	header(j, c, "alert", inc->sessions > 0 ? "smtp" : "dns");
-	json_open_object(j, "alert");
-	json_string(j, "action", "allowed");
-	json_uint(j, "gid", SIG_GID);
-	json_uint(j, "signature_id", s->sid);
-	json_uint(j, "rev", s->rev);
-	json_string(j, "signature", s->msg);
-	json_string(j, "category", SIG_CATEGORY);
 	/* Evidence raises it: lookup only 3, recipient 2, message 1. */
-	json_uint(j, "severity", (uint64_t)incident_severity(inc));
+	open_alert(j, s, (unsigned)incident_severity(inc));
 	json_open_object(j, "context");
 	if (m != NULL) {
 		json_open_object(j, "typo");

@@ -16,10 +16,7 @@
 #include "../../rules/config.h"
 #include "../../rules/dns_rules.h"
 #include "../../rules/typo.h"
-#include "fuzz.h"
-
-extern const char default_config_yaml[];
-extern const size_t default_config_yaml_len;
+#include "fuzz_model.h"
 
 static struct ts_config cfg;
 static struct typo_model *model;
@@ -30,16 +27,10 @@ static struct rule_hit hit;
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char err[512];
-
 	(void)argc;
 	(void)argv;
-	if (config_parse(&cfg, "default", default_config_yaml,
-	    default_config_yaml_len, err, sizeof(err)) != 0 ||
-	    (model = typo_model_build(&cfg, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "fuzz_dns: %s\n", err);
-		abort();
-	}
+	model = fuzz_model(&cfg, default_config_yaml,
+	    default_config_yaml_len, "fuzz_dns");
 	if ((cache = name_cache_new()) == NULL)
 		abort();
 	return 0;

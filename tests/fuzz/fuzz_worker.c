@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "../../sensor/worker.h"
-#include "fuzz.h"
+#include "fuzz_model.h"
 
 static const char yaml[] =
     "protect: {tlds: [mil], labels: {mil: [army]}, domains: [gmail.com]}\n"
@@ -30,16 +30,9 @@ static struct worker w;
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char err[512];
-
 	(void)argc;
 	(void)argv;
-	if (config_parse(&cfg, "fuzz.yaml", yaml, sizeof(yaml) - 1, err,
-	    sizeof(err)) != 0 ||
-	    (model = typo_model_build(&cfg, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "fuzz_worker: %s\n", err);
-		abort();
-	}
+	model = fuzz_model(&cfg, yaml, sizeof(yaml) - 1, "fuzz_worker");
 	return 0;
 }
 
