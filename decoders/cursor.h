@@ -4,7 +4,9 @@
  * Every byte read from a packet goes through a cursor.  Once a read fails
  * the error sticks: later reads return zero and do not move, so a parser may
  * do several reads and check `err` once (the Knot DNS wire_ctx idiom).
- * Lengths are compared with what remains, never by forming `p + n`.
+ * Lengths are compared with what remains, never by forming `p + n`.  A
+ * failed read also empties the cursor (end = p), so that a read of a fixed
+ * length needs one compare, not a test of `err` as well.
  */
 #ifndef TS_CURSOR_H
 #define TS_CURSOR_H
@@ -33,17 +35,26 @@ cur_init(const uint8_t *p, size_t len)
 	return c;
 }
 
+/* Sets the sticky error; nothing is left to read. */
+static inline void
+cur_fail(struct cursor *c)
+{
+	c->err = true;
+	c->end = c->p;
+}
+
 static inline size_t
 cur_left(const struct cursor *c)
 {
-	return c->err ? 0 : (size_t)(c->end - c->p);
+	return (size_t)(c->end - c->p);	/* 0 after an error */
 }
 
 static inline bool
 cur_need(struct cursor *c, size_t n)
 {
-	if (c->err || (size_t)(c->end - c->p) < n) {
-		c->err = true;
+	/* After an error nothing is left: only n == 0 must look at err. */
+	if ((size_t)(c->end - c->p) < n || (n == 0 && c->err)) {
+		cur_fail(c);
 		return false;
 	}
 	return true;
@@ -163,8 +174,8 @@ cur_sub(struct cursor *c, size_t n)
 static inline uint8_t
 cur_peek(struct cursor *c, size_t i)
 {
-	if (c->err || (size_t)(c->end - c->p) <= i) {
-		c->err = true;
+	if ((size_t)(c->end - c->p) <= i) {
+		cur_fail(c);
 		return 0;
 	}
 	return c->p[i];
@@ -174,7 +185,7 @@ cur_peek(struct cursor *c, size_t i)
 static inline void
 cur_clamp(struct cursor *c, size_t n)
 {
-	if (!c->err && (size_t)(c->end - c->p) > n)
+	if ((size_t)(c->end - c->p) > n)
 		c->end = c->p + n;
 }
 

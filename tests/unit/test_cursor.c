@@ -357,17 +357,20 @@ test_clamp(void **state)
 	assert_int_equal(cur_left(&c), 0);
 	assert_ptr_equal(c.end, bytes);
 
-	/* A failed cursor is not touched. */
+	/* A failed cursor is empty, and clamping leaves it so. */
 	c = cur_init(bytes, 8);
 	cur_skip(&c, 9);
+	assert_ptr_equal(c.end, c.p);
 	cur_clamp(&c, 1);
-	assert_ptr_equal(c.end, bytes + 8);
+	assert_ptr_equal(c.end, c.p);
+	assert_int_equal(cur_left(&c), 0);
 	assert_true(c.err);
 }
 
 /*
  * After a failed read every reader returns zero and nothing moves, even
- * where enough bytes would remain for the smaller read.
+ * where enough bytes would remain for the smaller read: the cursor is
+ * empty (end = p), and a read of zero bytes fails too.
  */
 static void
 test_sticky_error(void **state)
@@ -401,8 +404,9 @@ test_sticky_error(void **state)
 	assert_int_equal(cur_u8(&child), 0);
 	cur_clamp(&c, 1);
 
+	/* Failed at 6, and empty from there on. */
 	assert_failed_at(&c, 6);
-	assert_ptr_equal(c.end, bytes + 8);
+	assert_ptr_equal(c.end, bytes + 6);
 }
 
 /*
