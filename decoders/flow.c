@@ -1,8 +1,8 @@
 /*
  * flow.c — the flow table.
  *
- * Chained hash table keyed by SipHash-1-3 under a random key (so nobody
- * can aim packets at one bucket), plus one list per state ordered by the
+ * Chained hash table under a random key (so nobody can aim packets at one
+ * bucket; see flow_hash()), plus one list per state ordered by the
  * second of last activity: expiry walks each list from its idle end, and eviction takes
  * the idlest flow of the cheapest state first (closed, then new, then
  * established).  Everything is O(1) per packet.
@@ -14,7 +14,6 @@
 
 #include "flow.h"
 #include "flow_id.h"
-#include "siphash.h"
 
 /* What a flow costs: the struct and the allocator's own header. */
 #define FLOW_COST	(sizeof(struct flow) + 2 * sizeof(size_t))
@@ -61,12 +60,62 @@ list_append(struct flow_table *t, struct flow *f)
 	t->newest[f->state] = f;
 }
 
-/* The table's hash of a flow key (flow_key_bytes()). */
-static uint64_t
-key_hash(const struct flow_table *t, const uint8_t *key, size_t n)
+/* Addresses a and b in some fixed order (any will do): -1, 0 or 1. */
+static int
+addr_order(const uint8_t *a, const uint8_t *b, unsigned words)
 {
-	/* SipHash-1-3: keyed, so flooding one bucket takes the key. */
-	return siphash13(key, n, t->seed);
+	for (unsigned i = 0; i < words; i++) {
+		uint32_t x, y;
+		memcpy(&x, a + 4 * i, 4);
+		memcpy(&y, b + 4 * i, 4);
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+	return 0;
+}
+
+/*
+ * The table's hash of pkt's flow, the same both ways: multilinear hashing
+ * (Lemire and Kaser, "Strongly universal string hashing is fast", 2014)
+ * of the key in 32-bit chunks, h = (k0 + k1 c1 + ... + kn cn) mod 2^64,
+ * top 32 bits.  With the keys k random and secret, the family is strongly
+ * universal: two different flow keys, however chosen, share a bucket with
+ * probability 1/nbuckets.  The first chunk fixes the key's length (family
+ * and VLAN count), so keys of different lengths are told apart as well.
+ * A few multiplies where SipHash took rounds of its own on every packet.
+ */
+static uint32_t
+flow_hash(const struct flow_table *t, const struct packet *pkt)
+{
+	const uint8_t *a = pkt->src.bytes, *b = pkt->dst.bytes;
+	uint32_t pa = pkt->sport, pb = pkt->dport;
+	unsigned words = pkt->src.family == AF_INET ? 1 : 4;
+	const uint64_t *k = t->hkey;
+
+	/* Order the endpoints so both directions give one key. */
+	int c = addr_order(a, b, words);
+	if (c > 0 || (c == 0 && pb < pa)) {
+		const uint8_t *ta = a;
+		a = b;
+		b = ta;
+		uint32_t tp = pa;
+		pa = pb;
+		pb = tp;
+	}
+	uint64_t h = k[0];
+	h += k[1] * (uint64_t)(pkt->src.family | (uint32_t)pkt->vlan_count << 8);
+	h += k[2] * (uint64_t)(pa << 16 | pb);
+	k += 3;
+	for (unsigned i = 0; i < words; i++) {
+		uint32_t x, y;
+		memcpy(&x, a + 4 * i, 4);
+		memcpy(&y, b + 4 * i, 4);
+		h += k[i] * (uint64_t)x + k[words + i] * (uint64_t)y;
+	}
+	k += 2 * words;
+	for (unsigned i = 0; i < pkt->vlan_count && i < TS_MAX_VLAN; i++)
+		h += k[i] * (uint64_t)pkt->vlan[i];
+	return (uint32_t)(h >> 32);
 }
 
 /* Does f carry pkt, and which way? */
@@ -118,8 +167,9 @@ flow_table_init(struct flow_table *t, const struct flow_limits *lim,
 	t->release = release;
 	t->release_ctx = ctx;
 	t->cnt = cnt;
-	for (size_t got = 0; got < sizeof(t->seed); ) {
-		ssize_t r = getrandom(t->seed + got, sizeof(t->seed) - got, 0);
+	uint8_t *seed = (uint8_t *)t->hkey;
+	for (size_t got = 0; got < sizeof(t->hkey); ) {
+		ssize_t r = getrandom(seed + got, sizeof(t->hkey) - got, 0);
 		if (r <= 0)
 			break;
 		got += (size_t)r;
@@ -185,9 +235,7 @@ flow_table_reserve(struct flow_table *t, size_t need, struct flow *keep)
 struct flow *
 flow_get(struct flow_table *t, const struct packet *pkt, enum flow_dir *dir)
 {
-	uint8_t key[FLOW_KEY_MAX];
-	size_t keylen = flow_key_bytes(pkt, key);
-	uint64_t h = key_hash(t, key, keylen);
+	uint32_t h = flow_hash(t, pkt);
 	struct flow *f;
 
 	for (f = t->buckets[h & (t->nbuckets - 1)]; f != NULL; f = f->hnext) {
@@ -253,7 +301,7 @@ flow_get(struct flow_table *t, const struct packet *pkt, enum flow_dir *dir)
 		f->key.sport = pkt->sport;
 		*dir = FLOW_TO_CLIENT;
 	}
-	f->id = flow_id_of_key(key, keylen);
+	f->id = flow_id_of(pkt);
 	f->hash = h;
 	f->first_seen = f->last_seen = pkt->ts;
 	f->state = FLOW_NEW;
@@ -297,16 +345,16 @@ flow_update_state(struct flow_table *t, struct flow *f, enum flow_dir dir,
 void
 flow_table_expire(struct flow_table *t, const struct timeval *now)
 {
+	/* Once per second of packet time is enough. */
+	if (now->tv_sec == t->last_expiry)
+		return;
+	t->last_expiry = now->tv_sec;
+
 	const uint32_t timeout[FLOW_NSTATES] = {
 		[FLOW_NEW] = t->lim.timeout_new,
 		[FLOW_ESTABLISHED] = t->lim.timeout_established,
 		[FLOW_CLOSED] = t->lim.timeout_closed,
 	};
-
-	/* Once per second of packet time is enough. */
-	if (now->tv_sec == t->last_expiry)
-		return;
-	t->last_expiry = now->tv_sec;
 	for (int s = 0; s < FLOW_NSTATES; s++) {
 		struct flow *f;
 		/* flow_remove() unlinks f: the analyser misses it. */

@@ -50,7 +50,7 @@ struct flow_key {
 struct flow {
 	struct flow_key	 key;
 	uint64_t	 id;			/* flow_id in EVE */
-	uint64_t	 hash;
+	uint32_t	 hash;			/* flow_hash() */
 	struct flow	*hnext;			/* hash chain */
 	struct flow	*older, *newer;		/* list of its state, by last_seen */
 	struct timeval	 first_seen, last_seen;
@@ -72,10 +72,13 @@ struct flow_limits {
 
 typedef void (*flow_release_fn)(void *ctx, struct flow *f);
 
+/* 32-bit chunks of a flow key: kind, ports, two addresses, the VLANs. */
+#define FLOW_HASH_CHUNKS	(2 + 2 * 4 + TS_MAX_VLAN)
+
 struct flow_table {
 	struct flow	**buckets;
 	size_t		  nbuckets;		/* a power of two */
-	uint8_t		  seed[16];
+	uint64_t	  hkey[FLOW_HASH_CHUNKS + 1];	/* random, per table */
 	size_t		  count;
 	size_t		  mem_used;		/* shared with the streams' tcp_env */
 	struct flow_limits lim;

@@ -654,10 +654,18 @@ worker_packet(struct worker *w, int dlt, const struct pcap_pkthdr *h,
 	w->now = h->ts;
 	w->now_cnt = pcap_cnt;
 
-	flow_table_expire(&w->flows, &pkt.ts);
-	defrag_expire(&w->defrag, &pkt.ts);
-	incidents_expire(w, &pkt.ts);
-	stats_by_packet_time(w);
+	/*
+	 * Timeouts count whole seconds: the housekeeping runs when packet
+	 * time enters a new second (or goes back), not on every packet.
+	 */
+	if (!w->ticked || pkt.ts.tv_sec != w->tick_last) {
+		w->ticked = true;
+		w->tick_last = pkt.ts.tv_sec;
+		flow_table_expire(&w->flows, &pkt.ts);
+		defrag_expire(&w->defrag, &pkt.ts);
+		incidents_expire(w, &pkt.ts);
+		stats_by_packet_time(w);
+	}
 
 	st = decode_packet(&pkt, data, h->caplen, &w->cnt);
 	if (st == TS_FRAGMENT) {

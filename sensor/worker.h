@@ -43,6 +43,8 @@ struct worker {
 	struct correlator	*corr;		/* NULL: correlation off */
 	struct name_cache	*names;		/* NULL: every name to the model */
 	time_t			 corr_last;	/* last incident expiry, packet time */
+	time_t			 tick_last;	/* second of the last housekeeping */
+	bool			 ticked;		/* tick_last is set */
 	struct json		 json;
 
 	/* Alert volume, privacy, syslog and stats (set by worker_init and
