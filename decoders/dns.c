@@ -17,6 +17,7 @@
 
 #include <ldns/ldns.h>
 
+#include "addr_text.h"
 #include "dns.h"
 
 #define DNS_HEADER_LEN	12
@@ -253,17 +254,15 @@ rdata_to_text(const ldns_rr *rr, struct dns_rr *out)
 		if (ldns_rr_rd_count(rr) == 1 &&
 		    ldns_rdf_get_type(ldns_rr_rdf(rr, 0)) == LDNS_RDF_TYPE_A &&
 		    ldns_rdf_size(ldns_rr_rdf(rr, 0)) == 4)
-			out->has_rdata = inet_ntop(AF_INET,
-			    ldns_rdf_data(ldns_rr_rdf(rr, 0)), out->rdata,
-			    sizeof(out->rdata)) != NULL;
+			out->has_rdata = addr_text(AF_INET,
+			    ldns_rdf_data(ldns_rr_rdf(rr, 0)), out->rdata) > 0;
 		return;
 	case LDNS_RR_TYPE_AAAA:
 		if (ldns_rr_rd_count(rr) == 1 &&
 		    ldns_rdf_get_type(ldns_rr_rdf(rr, 0)) == LDNS_RDF_TYPE_AAAA &&
 		    ldns_rdf_size(ldns_rr_rdf(rr, 0)) == 16)
-			out->has_rdata = inet_ntop(AF_INET6,
-			    ldns_rdf_data(ldns_rr_rdf(rr, 0)), out->rdata,
-			    sizeof(out->rdata)) != NULL;
+			out->has_rdata = addr_text(AF_INET6,
+			    ldns_rdf_data(ldns_rr_rdf(rr, 0)), out->rdata) > 0;
 		return;
 	default:
 		return;

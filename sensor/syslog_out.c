@@ -12,6 +12,7 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "../decoders/addr_text.h"
 #include "syslog_out.h"
 
 static char ident_store[64];
@@ -70,9 +71,9 @@ static void
 put_endpoint(char *buf, size_t len, size_t *o, const struct ip_addr *a,
     uint16_t port)
 {
-	char text[INET6_ADDRSTRLEN];
+	char text[ADDR_TEXT_MAX];
 
-	if (inet_ntop(a->family, a->bytes, text, sizeof(text)) == NULL)
+	if (addr_text(a->family, a->bytes, text) == 0)
 		snprintf(text, sizeof(text), "?");
 	if (a->family == AF_INET6)
 		put_fmt(buf, len, o, "[%s]:%u", text, port);
