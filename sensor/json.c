@@ -91,6 +91,29 @@ utf8_seq(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* Printable ASCII other than '"' and '\\': written as it is. */
+static bool
+plain_byte(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
+/*
+ * Whether the eight bytes of x are all plain, with word operations (the
+ * "has a byte less than n" family of bit tricks; exact for "any byte").
+ */
+static bool
+plain_word(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x80 * ones;
+	uint64_t q = x ^ ('"' * ones), b = x ^ ('\\' * ones);
+	uint64_t bad = ((x - 0x20 * ones) & ~x) |	/* below 0x20 */
+	    (x + ones) | x |				/* 0x7f and above */
+	    ((q - ones) & ~q) | ((b - ones) & ~b);	/* '"', '\\' */
+
+	return (bad & high) == 0;
+}
+
 static void
 put_escaped(struct json *j, const char *str, size_t n)
 {
@@ -101,8 +124,12 @@ put_escaped(struct json *j, const char *str, size_t n)
 	for (size_t i = 0; i < n; ) {
 		/* A run of printable ASCII that needs no escape, at once. */
 		size_t run = i;
-		while (run < n && s[run] >= 0x20 && s[run] < 0x7f &&
-		    s[run] != '"' && s[run] != '\\')
+		for (uint64_t x; run + 8 <= n; run += 8) {
+			memcpy(&x, s + run, 8);
+			if (!plain_word(x))
+				break;
+		}
+		while (run < n && plain_byte(s[run]))
 			run++;
 		if (run > i) {
 			put(j, str + i, run - i);

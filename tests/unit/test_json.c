@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -452,6 +453,61 @@ static const char emitted[] =
  * record fits, or overflow is set, what was written is a prefix of the
  * record, NUL-terminated, and nothing beyond cap was touched.
  */
+/* The escape of one ASCII byte, written out by hand. */
+static size_t
+ascii_escape(unsigned char c, char *out)
+{
+	switch (c) {
+	case '"': return (size_t)sprintf(out, "\\\"");
+	case '\\': return (size_t)sprintf(out, "\\\\");
+	case '\n': return (size_t)sprintf(out, "\\n");
+	case '\r': return (size_t)sprintf(out, "\\r");
+	case '\t': return (size_t)sprintf(out, "\\t");
+	default:
+		if (c < 0x20 || c == 0x7f)
+			return (size_t)sprintf(out, "\\u%04x", c);
+		out[0] = (char)c;
+		return 1;
+	}
+}
+
+/*
+ * Strings of every length up to 40 at every alignment, most bytes plain,
+ * some needing an escape at any position: the writer finds plain runs
+ * eight bytes at a time, and must find each byte that is not.
+ */
+static void
+escaping_runs(void **state)
+{
+	static const unsigned char odd[] = { '"', '\\', 0, 0x01, '\n', 0x1f,
+	    0x7f, 0x20, 0x7e, '!', '[', ']' };
+	uint64_t x = 88172645463325252ULL;
+	char in[48], want[48 * 6 + 3];
+	(void)state;
+
+	for (int round = 0; round < 20000; round++) {
+		size_t len = (size_t)round % 41, at = (size_t)round % 7, w = 0;
+		want[w++] = '"';
+		for (size_t i = 0; i < len; i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			unsigned char c = (x & 15) == 0 ?
+			    odd[(x >> 8) % sizeof(odd)] :
+			    (unsigned char)(0x20 + (x >> 16) % 0x5f);
+			in[at + i] = (char)c;
+			w += ascii_escape(c, want + w);
+		}
+		want[w++] = '"';
+		want[w] = '\0';
+		json_reset(&j);
+		json_string_n(&j, NULL, in + at, len);
+		assert_false(j.overflow);
+		assert_int_equal(j.len, w);
+		assert_memory_equal(j.buf, want, w);
+	}
+}
+
 static void
 overflow(void **state)
 {
@@ -584,6 +640,7 @@ main(void)
 		cmocka_unit_test(nesting),
 		cmocka_unit_test(too_deep),
 		cmocka_unit_test(escaping),
+		cmocka_unit_test(escaping_runs),
 		cmocka_unit_test(utf8_valid),
 		cmocka_unit_test(utf8_invalid),
 		cmocka_unit_test(overflow),
