@@ -25,14 +25,19 @@ struct fold_ctx {
  * lookalike of the first folds to the same string.  The classes follow the
  * ASCII lookalikes dnstwist and typosquatters use.
  */
-/* (as fold_char() implements them) o0  l1i  bd  ce  gq  mnr  38  69 */
-
-static const struct {
-	const char *seq;
-	char to;
-} sequences[] = {
-	{ "vv", 'w' }, { "cl", 'b' }, { "bl", 'b' }, { "lb", 'b' },
-	{ "lh", 'h' }, { "lk", 'k' }, { "lc", 'k' },
+/* The classes: o0  l1i  bd  ce  gq  mnr  38  69; other capitals to lower
+ * case.  0 stands for the character itself. */
+static const char fold_map[256] = {
+	['O'] = 'o', ['0'] = 'o',
+	['L'] = 'l', ['I'] = 'l', ['1'] = 'l', ['i'] = 'l',
+	['B'] = 'b', ['D'] = 'b', ['d'] = 'b',
+	['C'] = 'c', ['E'] = 'c', ['e'] = 'c',
+	['G'] = 'g', ['Q'] = 'g', ['q'] = 'g',
+	['M'] = 'm', ['N'] = 'm', ['R'] = 'm', ['n'] = 'm', ['r'] = 'm',
+	['8'] = '3', ['9'] = '6',
+	['A'] = 'a', ['F'] = 'f', ['H'] = 'h', ['J'] = 'j', ['K'] = 'k',
+	['P'] = 'p', ['S'] = 's', ['T'] = 't', ['U'] = 'u', ['V'] = 'v',
+	['W'] = 'w', ['X'] = 'x', ['Y'] = 'y', ['Z'] = 'z',
 };
 
 struct fold_ctx *
@@ -63,38 +68,40 @@ fold_ctx_free(struct fold_ctx *f)
 	free(f);
 }
 
-/* A character's class representative (classes[] as a switch). */
-static char
+/* A character's class representative. */
+static inline char
 fold_char(char c)
 {
-	switch (c) {
-	case 'O': case '0':			return 'o';
-	case 'L': case 'I': case '1': case 'i':	return 'l';
-	case 'B': case 'D': case 'd':		return 'b';
-	case 'C': case 'E': case 'e':		return 'c';
-	case 'G': case 'Q': case 'q':		return 'g';
-	case 'M': case 'N': case 'R': case 'n': case 'r':
-						return 'm';
-	case '8':				return '3';
-	case '9':				return '6';
-	default:
-		return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-	}
+	char m = fold_map[(unsigned char)c];
+
+	return m != 0 ? m : c;
 }
 
-/* The letter the pair (a, b) reads as, or 0. */
-static char
+/*
+ * The letter the folded pair (a, b) reads as, or 0: vv w, cl b, bl b,
+ * lb b, lh h, lk k, lc k, and mm m.
+ */
+static inline char
 pair(char a, char b)
 {
-	if (a == 'm' && b == 'm')
-		return 'm';
-	/* Every sequence starts with one of these: most pairs stop here. */
-	if (a != 'v' && a != 'c' && a != 'b' && a != 'l')
+	switch (a) {
+	case 'm':
+		return b == 'm' ? 'm' : 0;
+	case 'v':
+		return b == 'v' ? 'w' : 0;
+	case 'c':
+	case 'b':
+		return b == 'l' ? 'b' : 0;
+	case 'l':
+		switch (b) {
+		case 'b': return 'b';
+		case 'h': return 'h';
+		case 'k': case 'c': return 'k';
+		default: return 0;
+		}
+	default:
 		return 0;
-	for (size_t k = 0; k < sizeof(sequences) / sizeof(sequences[0]); k++)
-		if (sequences[k].seq[0] == a && sequences[k].seq[1] == b)
-			return sequences[k].to;
-	return 0;
+	}
 }
 
 /*
