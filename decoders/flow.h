@@ -48,18 +48,24 @@ struct flow_key {
 };
 
 struct flow {
-	struct flow_key	 key;
-	uint64_t	 id;			/* flow_id in EVE */
-	uint32_t	 hash;			/* flow_hash() */
+	/*
+	 * What the lookup and every packet read come first, so that they
+	 * share as few cache lines as they can: the chain, the hash, the
+	 * state and the key.
+	 */
 	struct flow	*hnext;			/* hash chain */
-	struct flow	*older, *newer;		/* list of its state, by last_seen */
-	struct timeval	 first_seen, last_seen;
+	uint32_t	 hash;			/* flow_hash() */
 	uint8_t		 state;			/* enum flow_state */
 	uint8_t		 app;			/* enum flow_app */
 	bool		 fin[2];		/* FIN seen, by direction */
+	struct flow_key	 key;
+	struct timeval	 last_seen;
 	struct tcp_stream stream[2];		/* by enum flow_dir */
 	void		*app_state;		/* owned through the release callback */
 	size_t		 app_mem;		/* bytes app_state holds */
+	struct flow	*older, *newer;		/* list of its state, by last_seen */
+	struct timeval	 first_seen;
+	uint64_t	 id;			/* flow_id in EVE */
 };
 
 struct flow_limits {
