@@ -490,18 +490,20 @@ correlate_rcpt(struct correlator *c, const struct timeval *ts,
 }
 
 void
-correlate_message(struct correlator *c, uint64_t incident,
-    const struct smtp_event *ev)
+correlate_message(struct correlator *c, const struct incident *inc,
+    uint64_t id, const struct smtp_event *ev)
 {
-	for (size_t i = 0; i < CORR_INCIDENTS; i++) {
-		struct incident *inc = &c->incidents[i];
-		if (!inc->open || inc->id != incident)
-			continue;
-		inc->bytes += ev->message_bytes;
-		if (ev->reply_code / 100 == 2)
-			inc->message_accepted = true;
+	/* Its slot, found without a scan of every incident. */
+	uintptr_t at = (uintptr_t)inc, first = (uintptr_t)c->incidents;
+	size_t slot = (at - first) / sizeof(*inc);
+	if (at < first || slot >= CORR_INCIDENTS)
 		return;
-	}
+	struct incident *in = &c->incidents[slot];
+	if (!in->open || in->id != id)
+		return;
+	in->bytes += ev->message_bytes;
+	if (ev->reply_code / 100 == 2)
+		in->message_accepted = true;
 }
 
 void

@@ -109,9 +109,13 @@ struct incident *correlate_rcpt(struct correlator *c,
     const char *protected_name, const struct smtp_event *ev,
     struct counters *cnt);
 
-/* The server's answer to a message of an incident's session. */
-void correlate_message(struct correlator *c, uint64_t incident,
-    const struct smtp_event *ev);
+/*
+ * The server's answer to a message of an incident's session: inc and id
+ * as correlate_rcpt() gave them (nothing happens when that incident has
+ * closed since, its slot perhaps taken by another).
+ */
+void correlate_message(struct correlator *c, const struct incident *inc,
+    uint64_t id, const struct smtp_event *ev);
 
 /*
  * Closes the incidents idle past the window at time now (all of them with

@@ -26,7 +26,9 @@
 /* What a TCP flow's application state holds. */
 struct tcp_app {
 	struct smtp_session	*smtp;		/* APP_SMTP */
-	uint64_t		 incident;	/* the incident its mail belongs to */
+	/* The incident its mail belongs to (correlate_rcpt()), id 0: none. */
+	const struct incident	*incident;
+	uint64_t		 incident_id;
 	struct dns_tcp		 dns[2];	/* APP_DNS, by direction */
 };
 
@@ -207,8 +209,9 @@ smtp_event(void *ctx, const struct smtp_event *ev)
 
 	if (ev->type == SMTP_EV_MESSAGE) {
 		/* Was the message accepted, and how big was it? */
-		if (w->corr != NULL && a != NULL && a->incident != 0)
-			correlate_message(w->corr, a->incident, ev);
+		if (w->corr != NULL && a != NULL && a->incident_id != 0)
+			correlate_message(w->corr, a->incident, a->incident_id,
+			    ev);
 		return;
 	}
 	/* The recipient travels from client to server. */
@@ -247,8 +250,10 @@ smtp_event(void *ctx, const struct smtp_event *ev)
 		    w->hit.match.protected_name, ev, &w->cnt);
 		if (inc != NULL) {
 			w->hit.incident = inc->id;
-			if (a != NULL)
-				a->incident = inc->id;
+			if (a != NULL) {
+				a->incident = inc;
+				a->incident_id = inc->id;
+			}
 		}
 	}
 	if (alert_suppressed(w, &ep))

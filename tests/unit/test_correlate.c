@@ -97,7 +97,7 @@ lookup_then_delivery(void **state)
 	assert_int_equal(inc->id, id);
 	struct smtp_event msg = { .type = SMTP_EV_MESSAGE, .reply_code = 250,
 	    .message_bytes = 1234 };
-	correlate_message(c, id, &msg);
+	correlate_message(c, inc, id, &msg);
 	assert_int_equal(incident_severity(inc), 1);
 
 	/* Not yet idle: nothing closes; past the window, it does. */
@@ -115,6 +115,20 @@ lookup_then_delivery(void **state)
 	assert_int_equal(closed[0]->nrcpt, 1);
 	assert_int_equal(cnt.incidents_opened, 1);
 	assert_int_equal(cnt.incidents_closed, 1);
+
+	/*
+	 * The slot is free again and a new incident may take it: a message
+	 * of the old session counts nowhere.
+	 */
+	struct timeval later = { 5000, 0 };
+	struct incident *again = correlate_rcpt(c, &later, &client, &server,
+	    100, "army.ml", "army.mil", &ev, &cnt);
+	assert_non_null(again);
+	assert_int_not_equal(again->id, id);
+	correlate_message(c, inc, id, &msg);
+	assert_int_equal(again->bytes, 0);
+	correlate_message(c, again, again->id, &msg);
+	assert_int_equal(again->bytes, 1234);
 	correlator_free(c);
 }
 
