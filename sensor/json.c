@@ -38,6 +38,9 @@ json_reset(struct json *j)
 		j->buf[0] = '\0';
 }
 
+/* Keys up to this long are written in one piece. */
+#define JSON_KEY_FAST	32
+
 static void
 put(struct json *j, const char *s, size_t n)
 {
@@ -114,23 +117,58 @@ plain_word(uint64_t x)
 	return (bad & high) == 0;
 }
 
+/* How many bytes from s[i] on, up to n, need no escape. */
+static size_t
+plain_run(const unsigned char *s, size_t i, size_t n)
+{
+	size_t run = i;
+
+	for (uint64_t x; run + 8 <= n; run += 8) {
+		memcpy(&x, s + run, 8);
+		if (!plain_word(x))
+			break;
+	}
+	while (run < n && plain_byte(s[run]))
+		run++;
+	return run - i;
+}
+
+/*
+ * Writes the n bytes of s between quotes in one go; false when s needs an
+ * escape (nothing is written then).  No room: overflow is set.
+ */
+static bool
+put_plain(struct json *j, const char *s, size_t n)
+{
+	if (plain_run((const unsigned char *)s, 0, n) != n)
+		return false;
+	if (j->overflow || j->cap - j->len <= n + 2) {
+		j->overflow = true;
+		return true;
+	}
+	char *p = j->buf + j->len;
+	*p++ = '"';
+	memcpy(p, s, n);
+	p += n;
+	*p++ = '"';
+	*p = '\0';
+	j->len = (size_t)(p - j->buf);
+	return true;
+}
+
 static void
 put_escaped(struct json *j, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	char esc[8];
 
+	/* Most strings need no escape: one copy. */
+	if (put_plain(j, str, n))
+		return;
 	putc_(j, '"');
 	for (size_t i = 0; i < n; ) {
 		/* A run of printable ASCII that needs no escape, at once. */
-		size_t run = i;
-		for (uint64_t x; run + 8 <= n; run += 8) {
-			memcpy(&x, s + run, 8);
-			if (!plain_word(x))
-				break;
-		}
-		while (run < n && plain_byte(s[run]))
-			run++;
+		size_t run = i + plain_run(s, i, n);
 		if (run > i) {
 			put(j, str + i, run - i);
 			i = run;
@@ -169,13 +207,35 @@ put_escaped(struct json *j, const char *str, size_t n)
 static void
 member(struct json *j, const char *key)
 {
-	if (j->need_comma[j->depth])
-		putc_(j, ',');
+	bool comma = j->need_comma[j->depth];
+	char pre[1 + 1 + JSON_KEY_FAST + 2];
+	size_t n;
+
 	j->need_comma[j->depth] = true;
-	if (key != NULL) {
-		put_escaped(j, key, strlen(key));
-		putc_(j, ':');
+	if (key == NULL) {
+		if (comma)
+			putc_(j, ',');
+		return;
 	}
+	/* A short key that needs no escape (ours all): ,"key": at once. */
+	n = strlen(key);
+	if (n <= JSON_KEY_FAST &&
+	    plain_run((const unsigned char *)key, 0, n) == n) {
+		size_t o = 0;
+		if (comma)
+			pre[o++] = ',';
+		pre[o++] = '"';
+		memcpy(pre + o, key, n);
+		o += n;
+		pre[o++] = '"';
+		pre[o++] = ':';
+		put(j, pre, o);
+		return;
+	}
+	if (comma)
+		putc_(j, ',');
+	put_escaped(j, key, n);
+	putc_(j, ':');
 }
 
 static void
