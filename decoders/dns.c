@@ -296,7 +296,8 @@ struct checked_names {
  * by the same rule from where it starts) ends the walk there.
  */
 static bool
-skip_name(struct cursor *c, struct slice msg, struct checked_names *seen)
+skip_name(struct cursor *c, struct slice msg, struct checked_names *seen,
+    size_t *wire_len)
 {
 	struct cursor at = *c;
 	size_t start = (size_t)(c->p - msg.p);
@@ -338,6 +339,8 @@ known:
 		return false;
 	if (!jumped)
 		*c = at;
+	if (wire_len != NULL)
+		*wire_len = wire;
 	if (seen->n < CHECKED_NAMES) {
 		seen->off[seen->n] = (uint16_t)start;
 		seen->wire[seen->n++] = (uint16_t)wire;
@@ -359,11 +362,12 @@ name_offset(const struct cursor *c, struct slice msg)
 }
 
 static void
-add_addr_owner(struct dns_outline *o, uint16_t off)
+add_addr_owner(struct dns_outline *o, uint16_t off, size_t wire)
 {
 	for (unsigned i = 0; i < o->naddr_owners; i++)
 		if (o->addr_owners[i] == off)
 			return;
+	o->addr_owner_wire[o->naddr_owners] = (uint16_t)wire;
 	o->addr_owners[o->naddr_owners++] = off;
 }
 
@@ -381,7 +385,7 @@ walk(struct slice msg, struct dns_outline *o, unsigned rrcount)
 	cur_skip(&c, DNS_HEADER_LEN);
 	for (unsigned i = 0; i < o->qdcount; i++) {
 		uint16_t name = name_offset(&c, msg);
-		if (!skip_name(&c, msg, &seen))
+		if (!skip_name(&c, msg, &seen, NULL))
 			return false;
 		uint16_t type = cur_u16(&c);
 		cur_skip(&c, 2);		/* class */
@@ -395,7 +399,8 @@ walk(struct slice msg, struct dns_outline *o, unsigned rrcount)
 	for (unsigned i = 0; i < rrcount; i++) {
 		bool kept = i < o->ancount && i < DNS_MAX_ANSWERS;
 		uint16_t owner = name_offset(&c, msg);
-		if (!skip_name(&c, msg, &seen))
+		size_t owner_wire = 0;
+		if (!skip_name(&c, msg, &seen, &owner_wire))
 			return false;
 		uint16_t type = cur_u16(&c);
 		cur_skip(&c, 6);		/* class, TTL */
@@ -409,21 +414,21 @@ walk(struct slice msg, struct dns_outline *o, unsigned rrcount)
 				o->mx_exchanges[o->nmx++] =
 				    name_offset(&rd, msg);
 			}
-			ok = skip_name(&rd, msg, &seen);
+			ok = skip_name(&rd, msg, &seen, NULL);
 			if (i < o->ancount)
 				o->mx_answers++;
 			break;
 		case DNS_TYPE_NS:
 		case DNS_TYPE_CNAME:
 		case DNS_TYPE_PTR:
-			ok = skip_name(&rd, msg, &seen);
+			ok = skip_name(&rd, msg, &seen, NULL);
 			break;
 		case DNS_TYPE_A:
 		case DNS_TYPE_AAAA:
 			/* RFC 1035 3.4.1, RFC 3596 2.2: the address, no more. */
 			ok = cur_left(&rd) == (type == DNS_TYPE_A ? 4u : 16u);
 			if (kept)
-				add_addr_owner(o, owner);
+				add_addr_owner(o, owner, owner_wire);
 			break;
 		}
 		/*

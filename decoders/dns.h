@@ -69,9 +69,11 @@ struct dns_outline {
 	unsigned	nmx;
 	uint16_t	mx_owners[DNS_MAX_ANSWERS];
 	uint16_t	mx_exchanges[DNS_MAX_ANSWERS];
-	/* and the distinct owner names of the A/AAAA answers. */
+	/* and the distinct owner names of the A/AAAA answers, with their
+	 * lengths on the wire (uncompressed, the final zero included). */
 	unsigned	naddr_owners;
 	uint16_t	addr_owners[DNS_MAX_ANSWERS];
+	uint16_t	addr_owner_wire[DNS_MAX_ANSWERS];
 };
 
 /*

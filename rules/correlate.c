@@ -54,8 +54,10 @@ struct slot {
 struct correlator {
 	struct lookup	 lookups[CORR_LOOKUPS];
 	unsigned	 next;			/* ring position */
-	/* A Bloom filter of the live exchanges' dns_name_hash_text(). */
+	/* A Bloom filter of the live exchanges' dns_name_hash_text(), */
 	uint64_t	 exchanges[EXCHANGE_FILTER_BITS / 64];
+	/* and the set of their lengths on the wire (at most 255). */
+	uint64_t	 exchange_wire[4];
 	unsigned	 added;			/* to it since its rebuild */
 	struct slot	 by_name[INDEX_SLOTS];
 	struct slot	 by_addr[INDEX_SLOTS];
@@ -186,6 +188,10 @@ filter_set(struct correlator *c, const char *exchange)
 
 	c->exchanges[a / 64] |= 1ULL << (a % 64);
 	c->exchanges[b / 64] |= 1ULL << (b % 64);
+	/* "mx.example" is \2mx\7example\0: two bytes more than the text. */
+	size_t wire = strlen(exchange) + 2;
+	if (wire <= 255)
+		c->exchange_wire[wire / 64] |= 1ULL << (wire % 64);
 }
 
 /*
@@ -198,6 +204,7 @@ filter_add(struct correlator *c, const char *exchange)
 {
 	if (++c->added > CORR_LOOKUPS) {
 		memset(c->exchanges, 0, sizeof(c->exchanges));
+		memset(c->exchange_wire, 0, sizeof(c->exchange_wire));
 		for (size_t i = 0; i < CORR_LOOKUPS; i++)
 			if (c->lookups[i].used)
 				filter_set(c, c->lookups[i].exchange);
@@ -424,6 +431,13 @@ correlate_may_be_exchange(const struct correlator *c, uint64_t name_hash)
 
 	return (c->exchanges[a / 64] >> (a % 64) & 1) != 0 &&
 	    (c->exchanges[b / 64] >> (b % 64) & 1) != 0;
+}
+
+bool
+correlate_may_be_exchange_wire(const struct correlator *c, size_t wire_len)
+{
+	return wire_len <= 255 &&
+	    (c->exchange_wire[wire_len / 64] >> (wire_len % 64) & 1) != 0;
 }
 
 bool

@@ -86,6 +86,14 @@ bool correlate_may_be_exchange(const struct correlator *c,
     uint64_t name_hash);
 
 /*
+ * False when no remembered exchange is this long on the wire (final zero
+ * included; exchanges as text without escapes, as for the hash): a check
+ * cheaper still, made before the name is hashed.
+ */
+bool correlate_may_be_exchange_wire(const struct correlator *c,
+    size_t wire_len);
+
+/*
  * Whether name (presentation form) is the exchange of a remembered lookup:
  * an A/AAAA answer for it must be decoded to learn the address.
  */

@@ -118,7 +118,9 @@ dns_for_exchange(const struct worker *w, struct slice msg,
 		return false;
 	for (unsigned i = 0; i < o->naddr_owners; i++) {
 		uint64_t h;
-		if (!dns_name_hash(msg, o->addr_owners[i], &h) ||
+		if (!correlate_may_be_exchange_wire(w->corr,
+		    o->addr_owner_wire[i]) ||
+		    !dns_name_hash(msg, o->addr_owners[i], &h) ||
 		    !correlate_may_be_exchange(w->corr, h))
 			continue;
 		dns_name_text(msg, o->addr_owners[i], name, sizeof(name));

@@ -55,8 +55,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(strlen(text) < DNS_NAME_TEXT_MAX);
 		/* Without escapes the text is the labels, joined by dots. */
 		if (dns_name_hash(s, o.addr_owners[i], &h) &&
-		    strchr(text, '\\') == NULL)
+		    strchr(text, '\\') == NULL) {
 			FUZZ_CHECK(h == dns_name_hash_text(text));
+			/* Two bytes more: the first length and the zero. */
+			FUZZ_CHECK(o.addr_owner_wire[i] == strlen(text) + 2);
+		}
 	}
 	bool screened = dns_rules_screen(cache, model, &cfg, s, &o,
 	    &cnt);

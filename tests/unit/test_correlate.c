@@ -75,6 +75,14 @@ lookup_then_delivery(void **state)
 	assert_non_null(inc);
 	uint64_t id = inc->id;
 	assert_false(correlate_server(c, &server, &link));
+	/* The exchange is remembered: \4mail\4army\2ml\0 is 14 bytes. */
+	assert_true(correlate_may_be_exchange_wire(c, 14));
+	assert_false(correlate_may_be_exchange_wire(c, 13));
+	assert_false(correlate_may_be_exchange_wire(c, 15));
+	assert_false(correlate_may_be_exchange_wire(c, 300));
+	assert_true(correlate_may_be_exchange(c,
+	    dns_name_hash_text("mail.army.ml")));
+	assert_true(correlate_is_exchange(c, "mail.army.ml"));
 	a.qr = true;
 	a.nanswers = 1;
 	rr(&a.answers[0], "MAIL.army.ml.", DNS_TYPE_A, "192.0.2.25");

@@ -336,6 +336,8 @@ outline_of_mx_response(void **state)
 	assert_string_equal(text, "mx2.COM");
 	assert_int_equal(o.naddr_owners, 1);
 	assert_int_equal(o.addr_owners[0], mx1);
+	/* \3MX1\7Example\3COM\0, however it is compressed. */
+	assert_int_equal(o.addr_owner_wire[0], 17);
 	dns_name_text(s, o.addr_owners[0], text, sizeof(text));
 	assert_string_equal(text, "MX1.Example.COM");
 	assert_true(dns_name_hash(s, o.addr_owners[0], &h));
