@@ -8,9 +8,15 @@
  * a verdict kept here costs one keyed hash and a compare instead.  The
  * table is direct-mapped and fixed in size: a new name takes the slot of
  * the one before it, so the cache never grows and never needs sweeping.
- * The hash is keyed with a secret, so crafted names cannot all land in
- * one slot (they could at worst make every lookup a miss, which costs what
- * no cache costs).  TYPO_MATCH is never kept: its details are needed.
+ *
+ * A slot is eight bytes: 62 bits of the name's keyed hash and the verdict
+ * (16,384 names in 128 KiB, small enough to stay in cache between
+ * lookups, where keeping the names themselves took 64 bytes a slot).  Two
+ * names whose tags agree share a verdict; with the hash keyed by a secret
+ * nobody can make that happen, and by chance it happens about once in
+ * 2^48 lookups (the slot index takes 14 of the 62 bits).  TYPO_MATCH is
+ * never kept: its details are needed, and a typo is never answered from
+ * another name's slot.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,16 +27,12 @@
 #include "../decoders/siphash.h"
 #include "name_cache.h"
 
-struct slot {
-	uint64_t	tag;		/* the name's hash, 0 when empty */
-	uint8_t		len;
-	uint8_t		verdict;	/* enum typo_result */
-	char		name[NAME_CACHE_NAME_MAX];
-};
+/* The low two bits of a slot hold the verdict; 0 is an empty slot. */
+#define VERDICT_BITS	3ULL
 
 struct name_cache {
 	uint8_t		key[16];
-	struct slot	slots[NAME_CACHE_SLOTS];
+	uint64_t	slots[NAME_CACHE_SLOTS];
 };
 
 struct name_cache *
@@ -66,21 +68,17 @@ enum typo_result
 name_cache_match(struct name_cache *c, const struct typo_model *model,
     const char *name, size_t len, struct typo_match *m)
 {
-	if (c == NULL || len > NAME_CACHE_NAME_MAX)
+	if (c == NULL)
 		return typo_match(model, name, len, m);
 
 	uint64_t h = siphash13(name, len, c->key);
-	uint64_t tag = h | 1;
-	struct slot *s = &c->slots[(h >> 32) & (NAME_CACHE_SLOTS - 1)];
-	if (s->tag == tag && s->len == len && memcmp(s->name, name, len) == 0)
-		return (enum typo_result)s->verdict;
+	uint64_t tag = h & ~VERDICT_BITS;
+	uint64_t *s = &c->slots[(h >> 48) & (NAME_CACHE_SLOTS - 1)];
+	if (tag != 0 && (*s & ~VERDICT_BITS) == tag)
+		return (enum typo_result)(*s & VERDICT_BITS);
 
 	enum typo_result r = typo_match(model, name, len, m);
-	if (r != TYPO_MATCH) {
-		s->tag = tag;
-		s->len = (uint8_t)len;
-		s->verdict = (uint8_t)r;
-		memcpy(s->name, name, len);
-	}
+	if (r != TYPO_MATCH && tag != 0)
+		*s = tag | (uint64_t)r;
 	return r;
 }

@@ -9,9 +9,8 @@
 
 #include "typo.h"
 
-/* Slots (a power of two), and the longest name kept. */
-#define NAME_CACHE_SLOTS	1024
-#define NAME_CACHE_NAME_MAX	54
+/* Slots (a power of two), eight bytes each. */
+#define NAME_CACHE_SLOTS	16384
 
 struct name_cache;
 
