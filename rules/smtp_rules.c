@@ -7,13 +7,13 @@
 #include "smtp_rules.h"
 
 int
-smtp_rules_eval(const struct typo_model *model, const struct smtp_event *ev,
-    struct rule_hit *out, struct counters *cnt)
+smtp_rules_eval(struct name_cache *cache, const struct typo_model *model,
+    const struct smtp_event *ev, struct rule_hit *out, struct counters *cnt)
 {
 	if (ev->type != SMTP_EV_RCPT || ev->domain[0] == '\0')
 		return 0;
 	cnt->names_checked++;
-	switch (typo_match(model, ev->domain, strlen(ev->domain),
+	switch (name_cache_match(cache, model, ev->domain, strlen(ev->domain),
 	    &out->match)) {
 	case TYPO_MATCH:
 		break;

@@ -224,7 +224,8 @@ smtp_event(void *ctx, const struct smtp_event *ev)
 		eve_smtp_event(&w->json, &c, ev);
 		emit(w);
 	}
-	bool hit = smtp_rules_eval(w->model, ev, &w->hit, &w->cnt) != 0;
+	bool hit = smtp_rules_eval(w->names, w->model, ev, &w->hit,
+	    &w->cnt) != 0;
 	bool linked = w->corr != NULL &&
 	    correlate_server(w->corr, &ep.dst, &link);
 	if (!hit && linked) {
