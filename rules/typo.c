@@ -225,7 +225,7 @@ is_icann_suffix(const struct typo_model *m, const char *s)
 static bool
 is_vowel(char c)
 {
-	return c != '\0' && strchr("aeiou", c) != NULL;
+	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
 }
 
 static bool
