@@ -20,19 +20,25 @@ qtype_wanted(const struct ts_config *cfg, uint16_t type)
 	return false;
 }
 
-/* Whether name is a typo; counted in cnt when not NULL. */
-static bool
-check(struct name_cache *cache, const struct typo_model *model,
-    const char *name, struct typo_match *m, struct counters *cnt)
+/* Counts a name checked, and whether it was one at all. */
+static void
+count_check(struct counters *cnt, enum typo_result r)
 {
-	enum typo_result r = name_cache_match(cache, model, name,
-	    strlen(name), m);
-
 	if (cnt != NULL) {
 		cnt->names_checked++;
 		if (r == TYPO_INVALID)
 			cnt->names_invalid++;
 	}
+}
+
+/* Whether name is a typo, with the details in m; counted in cnt. */
+static bool
+check(const struct typo_model *model, const char *name,
+    struct typo_match *m, struct counters *cnt)
+{
+	enum typo_result r = typo_match(model, name, strlen(name), m);
+
+	count_check(cnt, r);
 	return r == TYPO_MATCH;
 }
 
@@ -46,14 +52,17 @@ check_once(struct name_cache *cache, const struct typo_model *model,
     struct counters *cnt)
 {
 	char name[DNS_NAME_TEXT_MAX];
-	struct typo_match m;
 
 	for (unsigned i = 0; i < *nseen; i++)
 		if (seen[i] == off)
 			return false;
 	seen[(*nseen)++] = off;
 	dns_name_text(msg, off, name, sizeof(name));
-	return check(cache, model, name, &m, cnt);
+	/* Only the verdict: the alert asks again for the details. */
+	enum typo_result r = name_cache_verdict(cache, model, name,
+	    strlen(name));
+	count_check(cnt, r);
+	return r == TYPO_MATCH;
 }
 
 bool
@@ -87,7 +96,7 @@ dns_rules_eval(const struct typo_model *model, const struct ts_config *cfg,
 	for (unsigned i = 0; i < msg->nqueries; i++) {
 		const struct dns_rr *q = &msg->queries[i];
 		if (!qtype_wanted(cfg, q->type) ||
-		    !check(NULL, model, q->name, &out->match, cnt))
+		    !check(model, q->name, &out->match, cnt))
 			continue;
 		bool tld = out->match.target == TYPO_TARGET_TLD;
 		if (msg->qr)
@@ -105,11 +114,11 @@ dns_rules_eval(const struct typo_model *model, const struct ts_config *cfg,
 		const struct dns_rr *a = &msg->answers[i];
 		if (a->type != DNS_TYPE_MX)
 			continue;
-		if (check(NULL, model, a->name, &out->match, cnt))
+		if (check(model, a->name, &out->match, cnt))
 			snprintf(out->field, sizeof(out->field),
 			    "dns.answers[%u].rrname", i);
 		else if (a->has_rdata &&
-		    check(NULL, model, a->rdata, &out->match, cnt))
+		    check(model, a->rdata, &out->match, cnt))
 			snprintf(out->field, sizeof(out->field),
 			    "dns.answers[%u].rdata", i);
 		else

@@ -14,9 +14,9 @@
  * lookups, where keeping the names themselves took 64 bytes a slot).  Two
  * names whose tags agree share a verdict; with the hash keyed by a secret
  * nobody can make that happen, and by chance it happens about once in
- * 2^48 lookups (the slot index takes 14 of the 62 bits).  TYPO_MATCH is
- * never kept: its details are needed, and a typo is never answered from
- * another name's slot.
+ * 2^48 lookups (the slot index takes 14 of the 62 bits).  A typo's
+ * verdict is kept for the screen (name_cache_verdict()); whoever needs
+ * its details gets them from the model.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -64,21 +64,50 @@ name_cache_clear(struct name_cache *c)
 		memset(c->slots, 0, sizeof(c->slots));
 }
 
+/* The slot of a name, and its tag (0: not to be kept). */
+static uint64_t *
+slot_of(struct name_cache *c, const char *name, size_t len, uint64_t *tag)
+{
+	uint64_t h = siphash13(name, len, c->key);
+
+	*tag = h & ~VERDICT_BITS;
+	return &c->slots[(h >> 48) & (NAME_CACHE_SLOTS - 1)];
+}
+
 enum typo_result
 name_cache_match(struct name_cache *c, const struct typo_model *model,
     const char *name, size_t len, struct typo_match *m)
 {
+	uint64_t tag;
+
 	if (c == NULL)
 		return typo_match(model, name, len, m);
-
-	uint64_t h = siphash13(name, len, c->key);
-	uint64_t tag = h & ~VERDICT_BITS;
-	uint64_t *s = &c->slots[(h >> 48) & (NAME_CACHE_SLOTS - 1)];
-	if (tag != 0 && (*s & ~VERDICT_BITS) == tag)
+	uint64_t *s = slot_of(c, name, len, &tag);
+	if (tag != 0 && (*s & ~VERDICT_BITS) == tag &&
+	    (*s & VERDICT_BITS) != TYPO_MATCH)
 		return (enum typo_result)(*s & VERDICT_BITS);
 
 	enum typo_result r = typo_match(model, name, len, m);
-	if (r != TYPO_MATCH && tag != 0)
+	if (tag != 0)
+		*s = tag | (uint64_t)r;
+	return r;
+}
+
+enum typo_result
+name_cache_verdict(struct name_cache *c, const struct typo_model *model,
+    const char *name, size_t len)
+{
+	struct typo_match m;
+	uint64_t tag;
+
+	if (c == NULL)
+		return typo_match(model, name, len, &m);
+	uint64_t *s = slot_of(c, name, len, &tag);
+	if (tag != 0 && (*s & ~VERDICT_BITS) == tag)
+		return (enum typo_result)(*s & VERDICT_BITS);
+
+	enum typo_result r = typo_match(model, name, len, &m);
+	if (tag != 0)
 		*s = tag | (uint64_t)r;
 	return r;
 }

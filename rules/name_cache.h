@@ -23,11 +23,18 @@ void name_cache_clear(struct name_cache *c);
 
 /*
  * typo_match(model, name, len, m), answered from the cache when it holds
- * the name's verdict.  Only verdicts other than TYPO_MATCH are kept (they
- * fill nothing in m); c NULL asks the model every time.
+ * the name's verdict and the verdict fills nothing in m (a typo is asked
+ * of the model again, for its details); c NULL asks the model every time.
  */
 enum typo_result name_cache_match(struct name_cache *c,
     const struct typo_model *model, const char *name, size_t len,
     struct typo_match *m);
+
+/*
+ * The verdict alone, for a screen that needs no details: answered from the
+ * cache for typos too.
+ */
+enum typo_result name_cache_verdict(struct name_cache *c,
+    const struct typo_model *model, const char *name, size_t len);
 
 #endif

@@ -344,6 +344,10 @@ name_cache_agrees(void **state)
 			size_t len = strlen(names[i]);
 			enum typo_result r = typo_match(f->model, names[i],
 			    len, &want);
+			/* The screen's verdict (kept for typos too), then
+			 * the details, which a kept typo does not skip. */
+			assert_int_equal(name_cache_verdict(c, f->model,
+			    names[i], len), r);
 			memset(&got, 0, sizeof(got));
 			assert_int_equal(name_cache_match(c, f->model,
 			    names[i], len, &got), r);
@@ -360,6 +364,10 @@ name_cache_agrees(void **state)
 	    typo_match(f->model, "gmail.co", 8, &want));
 	assert_int_equal(name_cache_match(NULL, f->model, "army.ml", 7, &got),
 	    TYPO_MATCH);
+	assert_int_equal(name_cache_verdict(NULL, f->model, "army.ml", 7),
+	    TYPO_MATCH);
+	assert_int_equal(name_cache_verdict(c, f->model, "gmail.com", 9),
+	    TYPO_EXEMPT);
 	name_cache_free(c);
 }
 
