@@ -18,12 +18,12 @@
  * The hash.  These tables are built once from the configuration and then
  * only read: a name from the wire can make a lookup walk at most the
  * longest probe run the build left, never a longer one, so it cannot
- * degrade them the way inserting chosen keys degrades a flow table (which
- * keeps SipHash).  The hash is a polynomial in a secret odd base, finished
- * by a bit mixer: polynomial so that the hash of a string with one
- * character deleted can be had from prefix and suffix hashes without
- * hashing it again (strmap_get_hashed()), secret so that nobody can aim
- * names at one probe run.
+ * degrade them the way inserting chosen keys degrades a flow table (whose
+ * hash is keyed too, flow.c).  The hash is a polynomial in a secret odd
+ * base, finished by a bit mixer: polynomial so that the hash of a string
+ * with one character deleted can be had from prefix and suffix hashes
+ * without hashing it again (strmap_get_hashed()), secret so that nobody
+ * can aim names at one probe run.
  */
 static uint64_t
 finish(uint64_t poly, size_t len)
