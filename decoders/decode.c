@@ -9,8 +9,9 @@
 #include "decode_tcp.h"
 #include "decode_udp.h"
 
-enum ts_status
-decode_transport(struct packet *pkt, struct counters *cnt)
+/* UDP or TCP, in line in the chain below (every packet comes this way). */
+static inline __attribute__((always_inline)) enum ts_status
+transport(struct packet *pkt, struct counters *cnt)
 {
 	switch (pkt->ip_proto) {
 	case IPPROTO_UDP:
@@ -21,6 +22,12 @@ decode_transport(struct packet *pkt, struct counters *cnt)
 		cnt->ip_other_proto++;
 		return TS_UNSUPPORTED;
 	}
+}
+
+enum ts_status
+decode_transport(struct packet *pkt, struct counters *cnt)
+{
+	return transport(pkt, cnt);
 }
 
 enum ts_status
@@ -37,5 +44,5 @@ decode_packet(struct packet *pkt, const uint8_t *data, size_t caplen,
 	st = decode_ip(ethertype, &c, pkt, cnt);
 	if (st != TS_OK)
 		return st;
-	return decode_transport(pkt, cnt);
+	return transport(pkt, cnt);
 }

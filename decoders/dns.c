@@ -30,7 +30,7 @@ enum label_step { LABEL, NAME_END, NAME_BAD };
  * compression pointers of msg; each must point before *limit (the
  * previous one), so a name cannot loop.
  */
-static enum label_step
+static inline __attribute__((always_inline)) enum label_step
 next_label(struct cursor *c, struct slice msg, size_t *limit,
     struct slice *label)
 {
@@ -295,7 +295,7 @@ struct checked_names {
  * rdata length, so we check first.  A pointer to a name in seen (checked
  * by the same rule from where it starts) ends the walk there.
  */
-static bool
+static inline __attribute__((always_inline)) bool
 skip_name(struct cursor *c, struct slice msg, struct checked_names *seen,
     size_t *wire_len)
 {

@@ -118,7 +118,7 @@ plain_word(uint64_t x)
 }
 
 /* How many bytes from s[i] on, up to n, need no escape. */
-static size_t
+static inline __attribute__((always_inline)) size_t
 plain_run(const unsigned char *s, size_t i, size_t n)
 {
 	size_t run = i;
