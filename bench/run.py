@@ -7,8 +7,10 @@ usage: run.py TYPOSENTRY FLOOR CAPTURE [CAPTURE ...]
 For each capture (its truth is CAPTURE with .truth for .pcap): read it once
 so both tools read from the page cache, then run the floor and typosentry
 (default configuration, -q, EVE to a file in a temporary directory) in
-turn, REPEAT times each (default 3, environment BENCH_REPEAT), and keep
-each tool's best run by CPU time.  Wall time, CPU time (user + system) and
+turn, REPEAT times each (default 5, environment BENCH_REPEAT), and keep
+each tool's best run by CPU time: the two alternate, so a slow spell of
+the machine (it shares its host) falls on both, and the best of five is
+steadier than the best of three.  Wall time, CPU time (user + system) and
 peak RSS come from wait4() of each child.  Packets/s and MB/s are given
 per CPU second (what one core can do; the figure that other load on the
 machine disturbs least) and per wall second.  Then checks that typosentry
@@ -94,7 +96,7 @@ def main():
     if len(sys.argv) < 4:
         sys.exit(__doc__)
     ts, floor, caps = sys.argv[1], sys.argv[2], sys.argv[3:]
-    repeat = int(os.environ.get("BENCH_REPEAT", "3"))
+    repeat = int(os.environ.get("BENCH_REPEAT", "5"))
     tmp = tempfile.mkdtemp(prefix="typosentry-bench.")
     ok = True
     rows = []
