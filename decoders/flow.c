@@ -60,20 +60,6 @@ list_append(struct flow_table *t, struct flow *f)
 	t->newest[f->state] = f;
 }
 
-/* Addresses a and b in some fixed order (any will do): -1, 0 or 1. */
-static int
-addr_order(const uint8_t *a, const uint8_t *b, unsigned words)
-{
-	for (unsigned i = 0; i < words; i++) {
-		uint32_t x, y;
-		memcpy(&x, a + 4 * i, 4);
-		memcpy(&y, b + 4 * i, 4);
-		if (x != y)
-			return x < y ? -1 : 1;
-	}
-	return 0;
-}
-
 /*
  * The table's hash of pkt's flow, the same both ways: multilinear hashing
  * (Lemire and Kaser, "Strongly universal string hashing is fast", 2014)
@@ -93,7 +79,7 @@ flow_hash(const struct flow_table *t, const struct packet *pkt)
 	const uint64_t *k = t->hkey;
 
 	/* Order the endpoints so both directions give one key. */
-	int c = addr_order(a, b, words);
+	int c = flow_addr_order(a, b, 4 * words);
 	if (c > 0 || (c == 0 && pb < pa)) {
 		const uint8_t *ta = a;
 		a = b;

@@ -13,10 +13,8 @@
 
 static const uint8_t flow_id_key[16] = "typosentry-flow";
 
-/* memcmp()'s order, a 32-bit word at a time (a call on every packet
- * otherwise: the length is not a constant). */
-static int
-addr_order(const uint8_t *a, const uint8_t *b, size_t alen)
+int
+flow_addr_order(const uint8_t *a, const uint8_t *b, size_t alen)
 {
 	for (size_t i = 0; i < alen; i += 4) {
 		uint32_t x, y;
@@ -36,7 +34,7 @@ flow_key_bytes(const struct packet *pkt, uint8_t *key)
 	size_t alen = pkt->ip_version == 4 ? 4 : 16, o = 0;
 
 	/* Order the endpoints so both directions give one key. */
-	int c = addr_order(a->bytes, b->bytes, alen);
+	int c = flow_addr_order(a->bytes, b->bytes, alen);
 	if (c > 0 || (c == 0 && pa > pb)) {
 		const struct ip_addr *t = a;
 		a = b;

@@ -27,6 +27,14 @@ uint64_t flow_id_of(const struct packet *pkt);
  */
 size_t flow_key_bytes(const struct packet *pkt, uint8_t *buf);
 
+/*
+ * memcmp()'s order of two addresses of alen bytes (4 or 16), a 32-bit word
+ * at a time (a call on every packet otherwise: the length is not a
+ * constant): -1, 0 or 1.  Both directions of a flow order their endpoints
+ * by it.
+ */
+int flow_addr_order(const uint8_t *a, const uint8_t *b, size_t alen);
+
 /* flow_id_of() of the packet whose key flow_key_bytes() wrote. */
 uint64_t flow_id_of_key(const uint8_t *key, size_t n);
 
