@@ -139,6 +139,7 @@ $(B)/fuzz/obj/%.o: %.c $(HDRS)
 	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 $(B)/fuzz/default_config.o: $(B)/default_config.c
+	@mkdir -p $(@D)
 	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_SAN) -c -o $@ $<
 
 $(B)/fuzz/libtyposentry.a: $(FUZZ_OBJS)
