@@ -1058,6 +1058,47 @@ static const struct key_handler capture_keys[] = {
 	{ NULL, NULL },
 };
 static int
+ld_output_community_id(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_bool(l, n, "output.community-id", &c->community_id);
+}
+
+static int
+ld_output_community_id_seed(struct loader *l, yaml_node_t *n,
+    struct ts_config *c)
+{
+	uint32_t v;
+
+	if (load_u32(l, n, "output.community-id-seed", 0, 65535, &v) != 0)
+		return -1;
+	c->community_id_seed = (uint16_t)v;
+	return 0;
+}
+
+static int
+ld_sensor_name(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	if (load_string(l, n, "sensor.name", &c->sensor_name) != 0)
+		return -1;
+	if (c->sensor_name != NULL && strlen(c->sensor_name) > 255)
+		return fail(l, n, "sensor.name: longer than 255 characters");
+	return 0;
+}
+
+static const struct key_handler sensor_keys[] = {
+	{ "name", ld_sensor_name },
+	{ NULL, NULL },
+};
+
+static int
+ld_sensor(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	if (empty_section(n))
+		return 0;
+	return walk_mapping(l, n, "sensor", sensor_keys, c);
+}
+
+static int
 ld_output_dns(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
 	return load_bool(l, n, "output.dns", &c->log_dns);
@@ -1075,6 +1116,8 @@ static const struct key_handler output_keys[] = {
 	{ "smtp", ld_output_smtp },
 	{ "stdout", ld_output_stdout },
 	{ "eve", ld_output_eve },
+	{ "community-id", ld_output_community_id },
+	{ "community-id-seed", ld_output_community_id_seed },
 	{ NULL, NULL },
 };
 
@@ -1119,6 +1162,7 @@ static const struct key_handler top_keys[] = {
 	{ "stats", ld_stats },
 	{ "privacy", ld_privacy },
 	{ "run", ld_run },
+	{ "sensor", ld_sensor },
 	{ NULL, NULL },
 };
 
@@ -1164,6 +1208,7 @@ config_defaults(struct ts_config *cfg)
 	cfg->run_sandbox = true;
 	cfg->stats_interval = 60;
 	cfg->privacy = PRIVACY_KEEP;
+	cfg->community_id = true;
 }
 
 void
@@ -1187,6 +1232,7 @@ config_free(struct ts_config *cfg)
 	free(cfg->run_user);
 	free(cfg->run_group);
 	free(cfg->run_pidfile);
+	free(cfg->sensor_name);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

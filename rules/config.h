@@ -116,6 +116,11 @@ struct ts_config {
 	char		*run_group;		/* run.group */
 	char		*run_pidfile;		/* run.pidfile */
 	bool		 run_sandbox;		/* run.sandbox (Landlock) */
+
+	/* Joining records of many sensors and tools (README "Outputs"). */
+	char		*sensor_name;		/* sensor.name; NULL: host name */
+	bool		 community_id;		/* output.community-id */
+	uint16_t	 community_id_seed;	/* output.community-id-seed */
 };
 
 /*

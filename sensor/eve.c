@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "../decoders/addr_text.h"
+#include "community_id.h"
 #include "eve.h"
 
 /* v in exactly width digits, zero-padded. */
@@ -240,10 +241,14 @@ eve_endpoints_of_packet(struct eve_endpoints *ep, const struct packet *pkt)
 	memcpy(ep->vlan, pkt->vlan, sizeof(ep->vlan));
 }
 
-/* The fields every record starts with, up to app_proto. */
+/*
+ * The fields every record starts with, up to app_proto; a flow's record
+ * (flow set: not an incident's summary, which spans flows) has its
+ * community_id.
+ */
 static void
 header(struct json *j, const struct eve_ctx *c, const char *event_type,
-    const char *app_proto)
+    const char *app_proto, bool flow)
 {
 	const struct eve_endpoints *ep = c->ep;
 	char ts[48];
@@ -260,6 +265,8 @@ header(struct json *j, const struct eve_ctx *c, const char *event_type,
 	if (c->src->iface != NULL)
 		json_string(j, "in_iface", c->src->iface);
 	json_string(j, "event_type", event_type);
+	if (c->src->host != NULL)
+		json_string(j, "host", c->src->host);
 	if (ep->vlan_count > 0) {
 		json_open_array(j, "vlan");
 		for (unsigned i = 0; i < ep->vlan_count; i++)
@@ -272,6 +279,12 @@ header(struct json *j, const struct eve_ctx *c, const char *event_type,
 	json_uint(j, "dest_port", ep->dport);
 	json_uint(j, "ip_v", ep->ip_version);
 	json_string(j, "proto", ep->ip_proto == IPPROTO_TCP ? "TCP" : "UDP");
+	if (flow && c->src->community_id) {
+		char cid[COMMUNITY_ID_MAX];
+		json_string_n(j, "community_id", cid, community_id(
+		    c->src->community_id_seed, &ep->src, ep->sport, &ep->dst,
+		    ep->dport, ep->ip_proto, cid));
+	}
 	json_string(j, "app_proto", app_proto);
 }
 
@@ -279,7 +292,7 @@ void
 eve_dns_alert(struct json *j, const struct eve_ctx *c,
     const struct dns_message *msg, const struct rule_hit *hit)
 {
-	header(j, c, "alert", "dns");
+	header(j, c, "alert", "dns", true);
 	alert_object(j, hit, NULL, NULL);
 	dns_object(j, msg);
 	json_close_object(j);
@@ -289,7 +302,7 @@ void
 eve_dns_event(struct json *j, const struct eve_ctx *c,
     const struct dns_message *msg)
 {
-	header(j, c, "dns", "dns");
+	header(j, c, "dns", "dns", true);
 	dns_object(j, msg);
 	json_close_object(j);
 }
@@ -316,7 +329,7 @@ void
 eve_smtp_alert(struct json *j, const struct eve_ctx *c,
     const struct smtp_event *ev, const struct rule_hit *hit)
 {
-	header(j, c, "alert", "smtp");
+	header(j, c, "alert", "smtp", true);
 	alert_object(j, hit, ev, c->priv);
 	smtp_object(j, ev, c->priv);
 	json_close_object(j);
@@ -326,7 +339,7 @@ void
 eve_smtp_event(struct json *j, const struct eve_ctx *c,
     const struct smtp_event *ev)
 {
-	header(j, c, "smtp", "smtp");
+	header(j, c, "smtp", "smtp", true);
 	smtp_object(j, ev, c->priv);
 	json_close_object(j);
 }
@@ -338,7 +351,7 @@ eve_incident(struct json *j, const struct eve_ctx *c,
 	const struct signature *s = &signatures[SIG_INCIDENT];
 	char ts[48];
 
-	header(j, c, "alert", inc->sessions > 0 ? "smtp" : "dns");
+	header(j, c, "alert", inc->sessions > 0 ? "smtp" : "dns", false);
 	/* Evidence raises it: lookup only 3, recipient 2, message 1. */
 	open_alert(j, s, (unsigned)incident_severity(inc));
 	json_open_object(j, "context");

@@ -4,6 +4,7 @@
 #ifndef TS_EVE_H
 #define TS_EVE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../decoders/dns.h"
@@ -13,10 +14,16 @@
 #include "json.h"
 #include "privacy.h"
 
-/* Where the packet came from: a capture file or an interface. */
+/*
+ * Where the packet came from: a capture file or an interface; and what
+ * every record says of the sensor (host) and of its flow (community_id).
+ */
 struct eve_source {
 	const char	*pcap_filename;	/* offline, else NULL */
 	const char	*iface;		/* live, else NULL */
+	const char	*host;		/* sensor.name; NULL: none */
+	bool		 community_id;	/* output.community-id */
+	uint16_t	 community_id_seed;
 };
 
 /*

@@ -129,8 +129,9 @@ app_layer_object(struct json *j, const struct counters *c)
 }
 
 void
-eve_stats(struct json *j, const struct timeval *ts, const struct counters *c,
-    const struct capture_stats *cap, const struct stats_gauges *g)
+eve_stats(struct json *j, const struct timeval *ts, const char *host,
+    const struct counters *c, const struct capture_stats *cap,
+    const struct stats_gauges *g)
 {
 	char tbuf[48];
 
@@ -139,6 +140,8 @@ eve_stats(struct json *j, const struct timeval *ts, const struct counters *c,
 	json_open_object(j, NULL);
 	json_string(j, "timestamp", tbuf);
 	json_string(j, "event_type", "stats");
+	if (host != NULL)
+		json_string(j, "host", host);
 	json_open_object(j, "stats");
 	json_uint(j, "uptime", g->uptime);
 	if (cap->live) {

@@ -33,8 +33,9 @@ struct stats_gauges {
 	uint64_t	uptime;		/* seconds since start */
 };
 
-/* One stats record (time ts) into j (reset first). */
-void eve_stats(struct json *j, const struct timeval *ts,
+/* One stats record (time ts; host: sensor.name or NULL) into j (reset
+ * first). */
+void eve_stats(struct json *j, const struct timeval *ts, const char *host,
     const struct counters *c, const struct capture_stats *cap,
     const struct stats_gauges *g);
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../decoders/decode.h"
 #include "../decoders/flow_id.h"
@@ -510,6 +511,9 @@ worker_init(struct worker *w, const struct ts_config *cfg,
 	w->out = out;
 	w->stats_packet_time = true;
 	clock_gettime(CLOCK_MONOTONIC, &w->started);
+	/* sensor.name's default, as Suricata's: the host name. */
+	if (gethostname(w->hostname, sizeof(w->hostname) - 1) != 0)
+		snprintf(w->hostname, sizeof(w->hostname), "localhost");
 	if (json_init(&w->json, EVE_RECORD_MAX) != 0)
 		return -1;
 	if (flow_table_init(&w->flows, &fl, flow_release, w, &w->cnt) != 0) {
@@ -555,6 +559,9 @@ worker_configure(struct worker *w, const struct ts_config *cfg,
 	if (cfg->stats_interval != w->stats_interval)
 		w->stats_next = 0;
 	w->stats_interval = cfg->stats_interval;
+	w->src.host = cfg->sensor_name != NULL ? cfg->sensor_name : w->hostname;
+	w->src.community_id = cfg->community_id;
+	w->src.community_id_seed = cfg->community_id_seed;
 	return 0;
 }
 
@@ -585,7 +592,7 @@ worker_stats(struct worker *w, const struct timeval *ts)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	g.uptime = (uint64_t)(now.tv_sec - w->started.tv_sec);
 	w->cnt.stats_records++;
-	eve_stats(&w->json, ts, &w->cnt, w->cap != NULL ? w->cap : &offline,
+	eve_stats(&w->json, ts, w->src.host, &w->cnt, w->cap != NULL ? w->cap : &offline,
 	    &g);
 	emit(w);
 }

@@ -58,6 +58,7 @@ struct worker {
 	bool			 stats_packet_time;	/* offline */
 	time_t			 stats_next;	/* packet time of the next one */
 	struct timespec		 started;	/* monotonic, for uptime */
+	char			 hostname[256];	/* sensor.name's default */
 };
 
 int worker_init(struct worker *w, const struct ts_config *cfg,

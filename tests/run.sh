@@ -7,7 +7,8 @@
 #               built with gcc, plain and under ASan+UBSan
 #   e2e         tests/e2e/*/test.yaml: replay a capture, check EVE by field
 #               and against Suricata's EVE schema (plain and sanitized)
-#   oracle      every MX question tshark decodes, typosentry decodes
+#   oracle      every MX question tshark decodes, typosentry decodes;
+#               community_id is tshark's on every flow of pcaps/
 #   robustness  the public captures in ../shared/pcaps under ASan+UBSan:
 #               no crash, no sanitizer report, no leak
 #   adversarial tests/adversarial.py: hostile captures generated at test
@@ -100,6 +101,12 @@ if [ -d "$SHARED_PCAPS" ]; then
 else
 	ko "$SHARED_PCAPS is missing (the shared captures sit beside the repository)"
 fi
+
+# community_id agrees with tshark's Community ID on every flow of our
+# captures (the public ones take minutes of tshark: README "Tests" has
+# the figures of a run on them).
+if $PY tests/community_id.py "$BIN" pcaps; then ok
+else ko "community_id against tshark on pcaps"; fi
 
 # A million one-packet flows stay under the flow memory cap.
 if $PY tests/flood.py "$BIN" 1000000; then ok; else ko "flow flood"; fi
