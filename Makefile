@@ -24,13 +24,13 @@ RUNDIR	?= /run/typosentry
 DESTDIR	?=
 
 CC	?= cc
-PKGS	 = libpcap ldns yaml-0.1 libpsl libidn2 icu-uc icu-i18n
+PKGS	 = libpcap ldns yaml-0.1 libpsl libidn2 icu-uc icu-i18n hiredis
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wcast-qual \
 	   -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS	?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) \
 	   $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
 
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	    -fno-sanitize-recover=undefined

@@ -1076,6 +1076,100 @@ ld_output_community_id_seed(struct loader *l, yaml_node_t *n,
 }
 
 static int
+ld_redis_enabled(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_bool(l, n, "output.redis.enabled", &c->redis_enabled);
+}
+
+static int
+ld_redis_server(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	char *v = NULL;
+
+	if (load_string(l, n, "output.redis.server", &v) != 0)
+		return -1;
+	if (v == NULL)
+		return fail(l, n, "output.redis.server: empty");
+	free(c->redis_server);
+	c->redis_server = v;
+	return 0;
+}
+
+static int
+ld_redis_port(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	uint32_t v;
+
+	if (load_u32(l, n, "output.redis.port", 1, 65535, &v) != 0)
+		return -1;
+	c->redis_port = (uint16_t)v;
+	return 0;
+}
+
+static int
+ld_redis_key(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	char *v = NULL;
+
+	if (load_string(l, n, "output.redis.key", &v) != 0)
+		return -1;
+	if (v == NULL)
+		return fail(l, n, "output.redis.key: empty");
+	free(c->redis_key);
+	c->redis_key = v;
+	return 0;
+}
+
+static int
+ld_redis_mode(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	static const struct {
+		const char	*name;
+		enum redis_mode	 mode;
+	} modes[] = {
+		{ "list", REDIS_LPUSH }, { "lpush", REDIS_LPUSH },
+		{ "rpush", REDIS_RPUSH }, { "channel", REDIS_PUBLISH },
+		{ "publish", REDIS_PUBLISH }, { "stream", REDIS_XADD },
+		{ "xadd", REDIS_XADD },
+	};
+
+	if (want_scalar(l, n, "output.redis.mode") != 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (strcmp(scalar(n), modes[i].name) == 0) {
+			c->redis_mode = modes[i].mode;
+			return 0;
+		}
+	return fail(l, n, "output.redis.mode: '%s' is not list, rpush, "
+	    "channel or stream", scalar(n));
+}
+
+static int
+ld_redis_spool(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_size(l, n, "output.redis.spool", 4ULL << 10, 1ULL << 32,
+	    &c->redis_spool);
+}
+
+static const struct key_handler redis_keys[] = {
+	{ "enabled", ld_redis_enabled },
+	{ "server", ld_redis_server },
+	{ "port", ld_redis_port },
+	{ "key", ld_redis_key },
+	{ "mode", ld_redis_mode },
+	{ "spool", ld_redis_spool },
+	{ NULL, NULL },
+};
+
+static int
+ld_output_redis(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	if (empty_section(n))
+		return 0;
+	return walk_mapping(l, n, "output.redis", redis_keys, c);
+}
+
+static int
 ld_sensor_name(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
 	if (load_string(l, n, "sensor.name", &c->sensor_name) != 0)
@@ -1118,6 +1212,7 @@ static const struct key_handler output_keys[] = {
 	{ "eve", ld_output_eve },
 	{ "community-id", ld_output_community_id },
 	{ "community-id-seed", ld_output_community_id_seed },
+	{ "redis", ld_output_redis },
 	{ NULL, NULL },
 };
 
@@ -1209,6 +1304,10 @@ config_defaults(struct ts_config *cfg)
 	cfg->stats_interval = 60;
 	cfg->privacy = PRIVACY_KEEP;
 	cfg->community_id = true;
+	cfg->redis_port = 6379;
+	cfg->redis_mode = REDIS_LPUSH;
+	cfg->redis_spool = 64u << 20;
+	/* Strings: set by config_parse() (an allocation can fail there). */
 }
 
 void
@@ -1233,6 +1332,8 @@ config_free(struct ts_config *cfg)
 	free(cfg->run_group);
 	free(cfg->run_pidfile);
 	free(cfg->sensor_name);
+	free(cfg->redis_server);
+	free(cfg->redis_key);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -1246,7 +1347,10 @@ config_parse(struct ts_config *cfg, const char *name, const char *text,
 	int rc = -1;
 
 	config_defaults(cfg);
-	if ((cfg->path = strdup(name)) == NULL) {
+	cfg->redis_server = strdup("127.0.0.1");
+	cfg->redis_key = strdup("typosentry");
+	if ((cfg->path = strdup(name)) == NULL || cfg->redis_server == NULL ||
+	    cfg->redis_key == NULL) {
 		snprintf(err, errlen, "%s: out of memory", name);
 		return -1;
 	}

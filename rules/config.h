@@ -30,6 +30,14 @@ enum privacy_mode {
 	PRIVACY_HASH,		/* keyed SipHash of the local part */
 };
 
+/* output.redis.mode, as Suricata's: list is LPUSH, channel PUBLISH. */
+enum redis_mode {
+	REDIS_LPUSH,		/* list, lpush */
+	REDIS_RPUSH,		/* rpush */
+	REDIS_PUBLISH,		/* channel, publish */
+	REDIS_XADD,		/* stream, xadd */
+};
+
 /* A mapping of names to lists of names (protect.labels). */
 struct labelmap {
 	char		**key;
@@ -121,6 +129,12 @@ struct ts_config {
 	char		*sensor_name;		/* sensor.name; NULL: host name */
 	bool		 community_id;		/* output.community-id */
 	uint16_t	 community_id_seed;	/* output.community-id-seed */
+	bool		 redis_enabled;		/* output.redis.enabled */
+	char		*redis_server;		/* output.redis.server */
+	uint16_t	 redis_port;		/* output.redis.port */
+	char		*redis_key;		/* output.redis.key */
+	enum redis_mode	 redis_mode;		/* output.redis.mode */
+	size_t		 redis_spool;		/* output.redis.spool, bytes */
 };
 
 /*

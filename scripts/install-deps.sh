@@ -7,15 +7,17 @@
 set -eu
 
 # Build: compiler, pkg-config, libpcap, ldns, libyaml, libpsl (the Public
-# Suffix List, used to decide which edited TLDs exist).
-BUILD_PKGS="gcc make pkg-config libpcap-dev libldns-dev libyaml-dev libpsl-dev publicsuffix libidn2-dev libicu-dev"
+# Suffix List, used to decide which edited TLDs exist), hiredis (EVE to
+# Redis, output.redis).
+BUILD_PKGS="gcc make pkg-config libpcap-dev libldns-dev libyaml-dev libpsl-dev publicsuffix libidn2-dev libicu-dev libhiredis-dev"
 # Tests: the cmocka unit-test framework, tshark as the decoder oracle,
 # python3-jsonschema to validate EVE output against Suricata's schema,
 # dnsmasq + dig/drill + tcpdump to re-record captures; rsyslog (a private
 # rsyslogd receives the syslog alerts), logrotate (the shipped snippet),
 # tcpreplay (the live drop test), groff-base and man-db (the man page),
-# cppcheck and clang-tidy (scripts/lint.sh).
-TEST_PKGS="libcmocka-dev tshark python3 python3-jsonschema python3-yaml dnsmasq bind9-dnsutils ldnsutils tcpdump iproute2 postfix swaks libnet-ssleay-perl libnet-dns-perl openssl time rsyslog logrotate tcpreplay groff-base man-db cppcheck clang-tidy"
+# cppcheck and clang-tidy (scripts/lint.sh), redis-server (a private one
+# receives EVE records in the Redis test).
+TEST_PKGS="libcmocka-dev tshark python3 python3-jsonschema python3-yaml dnsmasq bind9-dnsutils ldnsutils tcpdump iproute2 postfix swaks libnet-ssleay-perl libnet-dns-perl openssl time rsyslog logrotate tcpreplay groff-base man-db cppcheck clang-tidy redis-server"
 
 # Benchmarks: dnstwist, the reference typo generator, run offline.
 BENCH_PKGS="dnstwist python3"
@@ -53,7 +55,8 @@ export DEBIAN_FRONTEND=noninteractive
 # machine's mail system.
 echo "postfix postfix/main_mailer_type select No configuration" |
     debconf-set-selections 2>/dev/null || true
-# Packages with a daemon (rsyslog, dnsmasq, postfix) must not start it:
+# Packages with a daemon (rsyslog, dnsmasq, postfix, redis-server) must
+# not start it:
 # the tests run their own, privately configured.  Unless the machine
 # already has a policy, one that refuses every start is in place for the
 # installation only.

@@ -11,7 +11,7 @@
 set -u
 
 cd "$(dirname "$0")/.."
-PKGS="libpcap ldns yaml-0.1 libpsl libidn2 icu-uc icu-i18n"
+PKGS="libpcap ldns yaml-0.1 libpsl libidn2 icu-uc icu-i18n hiredis"
 srcs=$(ls decoders/*.c rules/*.c sensor/*.c tests/fuzz/*.c bench/*.c)
 rc=0
 

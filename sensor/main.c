@@ -34,6 +34,7 @@
 #include "live.h"
 #include "log.h"
 #include "output.h"
+#include "redis_out.h"
 #include "sandbox.h"
 #include "tools.h"
 #include "service.h"
@@ -86,6 +87,8 @@ struct app {
 	struct ts_config	*cfg;
 	struct typo_model	*model;
 	struct output		 out;
+	struct redis_out	*redis;		/* output.redis; NULL: off */
+	struct redis_out_counts	 redis_n;	/* at exit */
 	struct syslog_out	 slog;
 	struct worker		 w;
 	struct live		 live;
@@ -735,6 +738,22 @@ print_summary(const struct app *a, size_t files, size_t failed)
 			fprintf(stderr, "  %-22s %12" PRIu64 "  %s\n",
 			    rows[i].name, v, rows[i].desc);
 	}
+	if (a->cfg->redis_enabled) {
+		const struct redis_out_counts *r = &a->redis_n;
+		fprintf(stderr, "  %-22s %12" PRIu64 "  %s\n", "redis_sent",
+		    r->sent, "EVE records Redis acknowledged");
+		fprintf(stderr, "  %-22s %12" PRIu64 "  %s\n", "redis_dropped",
+		    r->dropped, "EVE records not sent to Redis (spool full, or "
+		    "left at exit)");
+		if (r->rejected != 0)
+			fprintf(stderr, "  %-22s %12" PRIu64 "  %s\n",
+			    "redis_rejected", r->rejected, "EVE records Redis "
+			    "answered with an error");
+		if (r->reconnects != 0)
+			fprintf(stderr, "  %-22s %12" PRIu64 "  %s\n",
+			    "redis_reconnects", r->reconnects, "connections "
+			    "to Redis made again after a break");
+	}
 }
 
 /* The live options: configuration, then the command line. */
@@ -832,8 +851,14 @@ main(int argc, char **argv)
 		fprintf(stderr, "typosentry: cannot open the EVE log: %s\n", err);
 		goto out;
 	}
+	if (redis_out_open(&a.redis, a.cfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "typosentry: %s\n", err);
+		output_close(&a.out);
+		goto out;
+	}
+	output_set_redis(&a.out, a.redis);
 	syslog_apply(&a);
-	if (!eve_on && !a.slog.on)
+	if (!eve_on && !a.slog.on && a.redis == NULL)
 		ts_log(LOG_WARNING, "output.eve is false and syslog is off: "
 		    "alerts are counted but written nowhere");
 	if (worker_init(&a.w, a.cfg, a.model, &a.out) != 0) {
@@ -866,6 +891,11 @@ main(int argc, char **argv)
 		ts_log_to_stderr(false);
 		ts_log_to_syslog(true);
 		o.quiet = true;
+	}
+	/* Threads do not survive the fork: the Redis sender starts here. */
+	if (redis_out_start(a.redis) != 0) {
+		ts_log(LOG_ERR, "output.redis: cannot start its thread");
+		goto out_live;
 	}
 	const char *pidfile = o.pidfile != NULL ? o.pidfile :
 	    a.cfg->run_pidfile;
@@ -937,6 +967,10 @@ main(int argc, char **argv)
 	}
 	/* The caps reached since the last stats record. */
 	caps_report(&a.caps, &a.w.cnt);
+	/* What Redis has not taken yet goes now (a server away: 5 s). */
+	redis_out_close(a.redis, REDIS_DRAIN_SECONDS, &a.redis_n);
+	a.redis = NULL;
+	output_set_redis(&a.out, NULL);
 	if (!o.quiet)
 		print_summary(&a, o.ninputs, failed);
 	service_pidfile_remove(pidfile_copy);
@@ -948,6 +982,7 @@ out_live:
 		live_close(&a.live);
 out_worker:
 	worker_free(&a.w);
+	redis_out_close(a.redis, 0, NULL);
 	output_close(&a.out);
 out:
 	typo_model_free(a.model);

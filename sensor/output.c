@@ -17,6 +17,7 @@
 
 #include "log.h"
 #include "output.h"
+#include "redis_out.h"
 
 static time_t
 monotonic_seconds(void)
@@ -135,6 +136,9 @@ output_write(struct output *o, const char *line, size_t len)
 	size_t total = len + 1, done = 0;
 	int err = 0;
 
+	/* A full spool is counted there (redis_out.h). */
+	if (o->redis != NULL)
+		(void)redis_out_push(o->redis, line, len);
 	if (o->fd < 0)
 		return 0;
 	while (done < total) {
@@ -183,6 +187,12 @@ output_write(struct output *o, const char *line, size_t len)
 	}
 	write_failed(o, err);
 	return -1;
+}
+
+void
+output_set_redis(struct output *o, struct redis_out *r)
+{
+	o->redis = r;
 }
 
 void

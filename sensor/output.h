@@ -12,8 +12,11 @@
 /* Write errors are reported at most once per this many seconds. */
 #define OUTPUT_ERROR_INTERVAL	60
 
+struct redis_out;
+
 struct output {
 	int		 fd;		/* -1 when EVE output is off */
+	struct redis_out *redis;	/* records also to Redis; NULL: not */
 	char		*path;		/* DIR/eve.json; "-" for standard output */
 	bool		 owned;		/* we opened it and must close it */
 	bool		 failing;	/* the last write failed */
@@ -40,6 +43,9 @@ void output_open_none(struct output *o);
  * starts on a line of its own.
  */
 int output_write(struct output *o, const char *line, size_t len);
+
+/* Records also go to r (output.redis; NULL: not) from now on. */
+void output_set_redis(struct output *o, struct redis_out *r);
 
 /*
  * Opens DIR/eve.json anew (SIGHUP: logrotate has moved the old file).  On

@@ -19,6 +19,9 @@
 #   operations  tests/ops.py: syslog to a real rsyslogd, signals, reload,
 #               logrotate, write errors, --daemon, -u, stats, suppression,
 #               privacy (plain and sanitized)
+#   redis       tests/redis.py: EVE to a real redis-server on loopback,
+#               killed and restarted in the middle of a replay; the spool's
+#               bound; list, channel and stream modes; no server at start
 #   live        tests/live.py: live capture on a veth pair between two
 #               network namespaces with dnsmasq, smtp-sink, dig, swaks and
 #               tcpreplay (needs root; skipped, saying why, without)
@@ -120,6 +123,10 @@ done
 # Operations, with both binaries; live capture in namespaces.
 for t in $($PY tests/ops.py --list); do
 	for bin in "$BIN" "$ASAN_BIN"; do run_py tests/ops.py "$bin" "$t"; done
+done
+# EVE to a private redis-server that is killed and restarted mid-replay.
+for t in $($PY tests/redis.py --list); do
+	for bin in "$BIN" "$ASAN_BIN"; do run_py tests/redis.py "$bin" "$t"; done
 done
 run_py tests/sandbox.py "$BIN" sandbox
 run_py tests/sandbox.py "$ASAN_BIN" sandbox
