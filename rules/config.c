@@ -1048,6 +1048,12 @@ static const struct key_handler dns_keys[] = {
 	{ "alert-qtypes", ld_dns_qtypes },
 	{ NULL, NULL },
 };
+static int
+ld_capture_workers(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_u32(l, n, "capture.workers", 1, 1024, &c->capture_workers);
+}
+
 static const struct key_handler capture_keys[] = {
 	{ "filter", ld_capture_filter },
 	{ "interfaces", ld_capture_interfaces },
@@ -1055,6 +1061,7 @@ static const struct key_handler capture_keys[] = {
 	{ "snaplen", ld_capture_snaplen },
 	{ "buffer-size", ld_capture_buffer },
 	{ "immediate", ld_capture_immediate },
+	{ "workers", ld_capture_workers },
 	{ NULL, NULL },
 };
 static int
@@ -1294,6 +1301,7 @@ config_defaults(struct ts_config *cfg)
 	cfg->capture_snaplen = 65535;
 	cfg->capture_buffer = 32u << 20;
 	cfg->capture_immediate = false;
+	cfg->capture_workers = 1;
 	cfg->eve_enabled = true;
 	cfg->syslog_facility = LOG_LOCAL5;
 	cfg->syslog_level = LOG_NOTICE;

@@ -108,6 +108,7 @@ struct ts_config {
 	uint32_t	 capture_snaplen;	/* capture.snaplen */
 	size_t		 capture_buffer;	/* capture.buffer-size, bytes */
 	bool		 capture_immediate;	/* capture.immediate */
+	uint32_t	 capture_workers;	/* capture.workers, threads */
 	bool		 eve_enabled;		/* output.eve */
 	bool		 syslog_enabled;	/* syslog.enabled */
 	char		*syslog_ident;		/* syslog.ident */

@@ -76,6 +76,7 @@ struct correlator {
 	unsigned	 nfree;
 	uint32_t	 window;
 	uint64_t	 id_seq;
+	uint32_t	 id_step;	/* workers: ids apart (correlator_ids) */
 	uint8_t		 seed[16];
 };
 
@@ -155,6 +156,7 @@ correlator_new(uint32_t window)
 	if (c == NULL)
 		return NULL;
 	c->window = window;
+	c->id_step = 1;
 	c->oldest = c->newest = INC_NONE;
 	for (uint32_t i = 0; i < CORR_INCIDENTS; i++)
 		c->free_inc[c->nfree++] = CORR_INCIDENTS - 1 - i;
@@ -165,6 +167,13 @@ correlator_new(uint32_t window)
 		got += (size_t)r;
 	}
 	return c;
+}
+
+void
+correlator_ids(struct correlator *c, uint32_t first, uint32_t step)
+{
+	c->id_seq = first;
+	c->id_step = step > 0 ? step : 1;
 }
 
 void
@@ -338,7 +347,8 @@ incident_for(struct correlator *c, const struct timeval *ts,
 	memset(inc, 0, sizeof(*inc));
 	inc->open = true;
 	/* Stable and unique: time of the first evidence, then a sequence. */
-	inc->id = (uint64_t)ts->tv_sec << 20 | (++c->id_seq & 0xfffff);
+	c->id_seq += c->id_step;
+	inc->id = (uint64_t)ts->tv_sec << 20 | (c->id_seq & 0xfffff);
 	inc->client = *client;
 	snprintf(inc->name, sizeof(inc->name), "%s", name);
 	snprintf(inc->protected_name, sizeof(inc->protected_name), "%s",

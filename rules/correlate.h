@@ -59,6 +59,12 @@ struct incident {
 struct correlator;
 
 struct correlator *correlator_new(uint32_t window);
+/*
+ * Workers: worker i of n numbers its incidents i + 1, i + 1 + n, ... so
+ * that no two workers give the same id in the same second.
+ */
+void correlator_ids(struct correlator *c, uint32_t first, uint32_t step);
+
 void correlator_free(struct correlator *c);
 
 /*

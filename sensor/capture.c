@@ -34,9 +34,40 @@ apply_filter(pcap_t *p, const char *path, const char *filter)
 	return rc;
 }
 
+/* One worker: each packet straight through it. */
+struct one_worker {
+	struct worker			*w;
+	const struct capture_hooks	*hooks;
+};
+
+static void
+to_worker(void *ctx, int dlt, const struct pcap_pkthdr *h,
+    const u_char *data, uint64_t cnt)
+{
+	struct one_worker *o = ctx;
+	uint64_t records = o->w->cnt.stats_records;
+
+	worker_packet(o->w, dlt, h, data, cnt);
+	if (o->hooks != NULL && o->hooks->stats_written != NULL &&
+	    o->w->cnt.stats_records != records)
+		o->hooks->stats_written(o->hooks->ctx);
+}
+
 int
 capture_file(struct worker *w, const char *path, const char *filter,
     const struct capture_hooks *hooks, struct capture_result *res)
+{
+	struct one_worker o = { w, hooks };
+
+	w->src.pcap_filename = path;
+	w->src.iface = NULL;
+	return capture_file_each(path, filter, hooks, res, to_worker, &o);
+}
+
+int
+capture_file_each(const char *path, const char *filter,
+    const struct capture_hooks *hooks, struct capture_result *res,
+    capture_packet_fn packet, void *ctx)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
 	struct pcap_pkthdr *h;
@@ -63,8 +94,6 @@ capture_file(struct worker *w, const char *path, const char *filter,
 		return -1;
 	}
 	res->opened = true;
-	w->src.pcap_filename = path;
-	w->src.iface = NULL;
 
 	while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
 		/* A reload signalled while we waited applies to this packet. */
@@ -73,11 +102,7 @@ capture_file(struct worker *w, const char *path, const char *filter,
 			hooks->housekeeping(hooks->ctx);
 		res->packets++;
 		/* pcap_cnt counts every record, as tshark's frame.number does. */
-		uint64_t records = w->cnt.stats_records;
-		worker_packet(w, dlt, h, data, res->packets);
-		if (hooks != NULL && hooks->stats_written != NULL &&
-		    w->cnt.stats_records != records)
-			hooks->stats_written(hooks->ctx);
+		packet(ctx, dlt, h, data, res->packets);
 		if (hooks != NULL && hooks->stop != NULL && *hooks->stop)
 			break;
 	}

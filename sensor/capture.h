@@ -42,4 +42,14 @@ struct capture_hooks {
 int capture_file(struct worker *w, const char *path, const char *filter,
     const struct capture_hooks *hooks, struct capture_result *res);
 
+/*
+ * The same, each packet to packet(ctx, ...) (the reader of several
+ * workers: sensor/workers.h) with its 1-based index in the file.
+ */
+typedef void (*capture_packet_fn)(void *ctx, int dlt,
+    const struct pcap_pkthdr *h, const u_char *data, uint64_t cnt);
+int capture_file_each(const char *path, const char *filter,
+    const struct capture_hooks *hooks, struct capture_result *res,
+    capture_packet_fn packet, void *ctx);
+
 #endif

@@ -41,6 +41,7 @@
 #include "syslog_out.h"
 #include "version.h"
 #include "worker.h"
+#include "workers.h"
 
 /* The bundled default configuration, compiled in (etc/typosentry.yaml). */
 extern const char default_config_yaml[];
@@ -68,6 +69,7 @@ struct options {
 	long long	 buffer_size;
 	bool		 no_promisc;
 	int		 immediate;	/* -1: capture.immediate */
+	long		 workers;	/* 0: capture.workers */
 	bool		 syslog;
 	/* Service. */
 	bool		 daemon;
@@ -90,7 +92,10 @@ struct app {
 	struct redis_out	*redis;		/* output.redis; NULL: off */
 	struct redis_out_counts	 redis_n;	/* at exit */
 	struct syslog_out	 slog;
-	struct worker		 w;
+	struct worker		 w;		/* one worker (capture.workers 1) */
+	struct pool		 pool;		/* or several */
+	bool			 pooled;
+	struct worker		*ctl;		/* counts reloads: w or worker 1 */
 	struct live		 live;
 	bool			 is_live;
 	struct capture_stats	 cap;
@@ -124,6 +129,8 @@ usage(FILE *f)
 	    "      --immediate     live: hand each packet over at once (more CPU)\n"
 	    "      --no-immediate  live: let the kernel batch packets (at most\n"
 	    "                      100 ms; the default)\n"
+	    "      --workers N     N packet threads (capture.workers; at most\n"
+	    "                      the CPUs)\n"
 	    "  -D, --daemon        detach and run in the background\n"
 	    "      --pidfile FILE  write the process id to FILE\n"
 	    "  -u, --user USER     run as USER once the captures are open\n"
@@ -153,6 +160,7 @@ enum {
 	OPT_IMMEDIATE,
 	OPT_NO_IMMEDIATE,
 	OPT_PIDFILE,
+	OPT_WORKERS,
 };
 
 /* A size like the configuration's: 65536, 512kb, 32mb, 1g. */
@@ -202,6 +210,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "no-immediate", no_argument,	    NULL, OPT_NO_IMMEDIATE },
 		{ "daemon",	 no_argument,	    NULL, 'D' },
 		{ "pidfile",	 required_argument, NULL, OPT_PIDFILE },
+		{ "workers",	 required_argument, NULL, OPT_WORKERS },
 		{ "user",	 required_argument, NULL, 'u' },
 		{ "group",	 required_argument, NULL, 'g' },
 		{ "test-config", no_argument,	    NULL, 'T' },
@@ -282,6 +291,17 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_PIDFILE:
 			o->pidfile = optarg;
+			break;
+		case OPT_WORKERS:
+			errno = 0;
+			o->workers = strtol(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || end == optarg ||
+			    o->workers < 1 || o->workers > 1024) {
+				fprintf(stderr, "typosentry: --workers %s: give a "
+				    "number of worker threads from 1 to the number "
+				    "of CPUs\n", optarg);
+				return EXIT_USAGE;
+			}
 			break;
 		case 'u':
 			o->user = optarg;
@@ -457,6 +477,41 @@ same_string(const char *a, const char *b)
 	    (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
+/* A new live filter on every handle (each worker's, when several). */
+static int
+set_filter(struct app *a, const char *filter, char *err, size_t errlen)
+{
+	if (!a->pooled)
+		return live_set_filter(&a->live, filter, err, errlen);
+	for (unsigned i = 0; i < a->pool.n; i++)
+		if (live_set_filter(&a->pool.ws[i].live, filter, err,
+		    errlen) != 0)
+			return -1;
+	return 0;
+}
+
+/* The new configuration to every worker (paused, when there are several). */
+static int
+configure_workers(struct app *a, const struct ts_config *cfg,
+    const struct typo_model *model)
+{
+	if (!a->pooled) {
+		if (worker_configure(&a->w, cfg, model) != 0)
+			return -1;
+		suppress_set_rate(&a->w.suppress, cfg->alerts_per_second);
+		return 0;
+	}
+	for (unsigned i = 0; i < a->pool.n; i++) {
+		struct worker *w = &a->pool.ws[i].w;
+		if (worker_configure(w, cfg, model) != 0)
+			return -1;
+		suppress_set_rate(&w->suppress, cfg->alerts_per_second);
+		w->stats_interval = 0;		/* the pool writes them */
+		a->pool.cfg = cfg;
+	}
+	return 0;
+}
+
 /*
  * SIGHUP: a new configuration and typo model are built aside and checked;
  * only when everything is right do they replace the running ones, between
@@ -473,13 +528,13 @@ reload(struct app *a)
 
 	if (ncfg == NULL) {
 		ts_log(LOG_ERR, "SIGHUP: out of memory; configuration kept");
-		a->w.cnt.config_reload_errors++;
+		a->ctl->cnt.config_reload_errors++;
 		goto reopen;
 	}
 	if (load_config(a->o, ncfg, &nmodel, err, sizeof(err)) != 0) {
 		ts_log(LOG_ERR, "SIGHUP: configuration not reloaded, the "
 		    "running one is kept: %s", err);
-		a->w.cnt.config_reload_errors++;
+		a->ctl->cnt.config_reload_errors++;
 		free(ncfg);
 		goto reopen;
 	}
@@ -519,16 +574,15 @@ reload(struct app *a)
 		    "(but the filter) and run.* take effect at the next start");
 
 	if (a->is_live && strcmp(nfilter, a->filter) != 0 &&
-	    live_set_filter(&a->live, nfilter, err, sizeof(err)) != 0) {
+	    set_filter(a, nfilter, err, sizeof(err)) != 0) {
 		ts_log(LOG_ERR, "SIGHUP: configuration not reloaded, the "
 		    "running one is kept: %s", err);
 		goto reject;
 	}
-	if (worker_configure(&a->w, ncfg, nmodel) != 0) {
+	if (configure_workers(a, ncfg, nmodel) != 0) {
 		ts_log(LOG_ERR, "SIGHUP: out of memory; configuration kept");
 		goto reject;
 	}
-	suppress_set_rate(&a->w.suppress, ncfg->alerts_per_second);
 	/* The switch: from here on the new ones are in use. */
 	config_free(a->cfg);
 	free(a->cfg);
@@ -538,15 +592,15 @@ reload(struct app *a)
 	free(a->filter);
 	a->filter = nfilter;
 	syslog_apply(a);
-	a->w.cnt.config_reloads++;
+	a->ctl->cnt.config_reloads++;
 	ts_log(LOG_NOTICE, "SIGHUP: configuration %s reloaded (%zu typo "
 	    "variants)", a->cfg->path, typo_model_variants(a->model));
 	goto reopen;
 
 reject:
-	a->w.cnt.config_reload_errors++;
+	a->ctl->cnt.config_reload_errors++;
 	if (a->is_live)
-		(void)live_set_filter(&a->live, a->filter, err, sizeof(err));
+		(void)set_filter(a, a->filter, err, sizeof(err));
 	free(nfilter);
 	typo_model_free(nmodel);
 	config_free(ncfg);
@@ -557,7 +611,7 @@ reopen:
 			ts_log(LOG_ERR, "SIGHUP: cannot reopen the EVE log, "
 			    "still writing to the old one: %s", err);
 		else
-			a->w.cnt.eve_reopens++;
+			a->ctl->cnt.eve_reopens++;
 	}
 }
 
@@ -606,10 +660,36 @@ housekeeping(void *ctx)
 	pending = 0;
 	if (got_hup) {
 		got_hup = 0;
+		if (a->pooled)
+			pool_pause(&a->pool);
 		reload(a);
+		if (a->pooled)
+			pool_resume(&a->pool);
 	}
 	if (!a->is_live)
 		return;
+	if (a->pooled) {
+		/* The workers tick on their own; stats come from here. */
+		uint32_t piv = a->cfg->stats_interval;
+		time_t pt = mono_now();
+		if (piv == 0) {
+			a->stats_next = 0;
+		} else if (a->stats_next == 0 ||
+		    a->stats_next > pt + (time_t)piv) {
+			a->stats_next = pt + (time_t)piv;
+		} else if (pt >= a->stats_next) {
+			struct timeval pnow;
+			struct counters sum;
+			gettimeofday(&pnow, NULL);
+			pool_pause(&a->pool);
+			pool_stats(&a->pool, &pnow);
+			pool_counters(&a->pool, &sum);
+			pool_resume(&a->pool);
+			caps_report(&a->caps, &sum);
+			a->stats_next = pt + (time_t)piv;
+		}
+		return;
+	}
 	struct timeval now;
 	gettimeofday(&now, NULL);
 	worker_tick(&a->w, &now);
@@ -697,6 +777,13 @@ stats_written(void *ctx)
 {
 	struct app *a = ctx;
 
+	if (a->pooled) {
+		/* The pool is paused while this runs. */
+		struct counters sum;
+		pool_counters(&a->pool, &sum);
+		caps_report(&a->caps, &sum);
+		return;
+	}
 	caps_report(&a->caps, &a->w.cnt);
 }
 
@@ -811,6 +898,17 @@ main(int argc, char **argv)
 		goto out;
 	}
 
+	/* Worker threads: at least one, at most one per CPU. */
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned workers = o.workers > 0 ? (unsigned)o.workers :
+	    a.cfg->capture_workers;
+	if (ncpu > 0 && workers > (unsigned long)ncpu) {
+		fprintf(stderr, "typosentry: %s %u: more worker threads than "
+		    "the %ld CPUs of this machine\n", o.workers > 0 ?
+		    "--workers" : "capture.workers:", workers, ncpu);
+		goto out;
+	}
+
 	/* What to read: -r files, else interfaces (-i or the configuration). */
 	const char *const *ifaces = o.ifaces;
 	size_t nifaces = o.nifaces;
@@ -868,12 +966,24 @@ main(int argc, char **argv)
 	}
 	worker_set_syslog(&a.w, &a.slog);
 	suppress_set_rate(&a.w.suppress, a.cfg->alerts_per_second);
+	a.ctl = &a.w;
+	if (workers > 1) {
+		/* a.w stays idle: the workers' counters are summed into it. */
+		if (pool_init(&a.pool, workers, a.cfg, a.model, &a.out, &a.slog,
+		    err, sizeof(err)) != 0) {
+			fprintf(stderr, "typosentry: %s\n", err);
+			goto out_worker;
+		}
+		a.pooled = true;
+		a.ctl = &a.pool.ws[0].w;
+	}
 
 	if (a.is_live) {
 		struct live_opts lo;
 		live_options(&o, a.cfg, &lo);
-		if (live_open(&a.live, ifaces, nifaces, &lo, a.filter, err,
-		    sizeof(err)) != 0) {
+		if ((a.pooled ? pool_live_open(&a.pool, ifaces, nifaces, &lo,
+		    a.filter, err, sizeof(err)) : live_open(&a.live, ifaces,
+		    nifaces, &lo, a.filter, err, sizeof(err))) != 0) {
 			fprintf(stderr, "typosentry: cannot capture on %s\n", err);
 			rc = EXIT_READ_ERROR;
 			goto out_worker;
@@ -891,11 +1001,6 @@ main(int argc, char **argv)
 		ts_log_to_stderr(false);
 		ts_log_to_syslog(true);
 		o.quiet = true;
-	}
-	/* Threads do not survive the fork: the Redis sender starts here. */
-	if (redis_out_start(a.redis) != 0) {
-		ts_log(LOG_ERR, "output.redis: cannot start its thread");
-		goto out_live;
 	}
 	const char *pidfile = o.pidfile != NULL ? o.pidfile :
 	    a.cfg->run_pidfile;
@@ -925,7 +1030,23 @@ main(int argc, char **argv)
 		free(pidfile_copy);
 		goto out_live;
 	}
+	/* Threads do not survive the fork, and Landlock holds the threads
+	 * started after it: the Redis sender and the workers start here. */
+	if (redis_out_start(a.redis) != 0) {
+		ts_log(LOG_ERR, "output.redis: cannot start its thread");
+		service_pidfile_remove(pidfile_copy);
+		free(pidfile_copy);
+		goto out_live;
+	}
 	install_signals();
+	if (a.pooled && a.is_live &&
+	    pool_live_start(&a.pool, err, sizeof(err)) != 0) {
+		ts_log(LOG_ERR, "%s", err);
+		pool_stop(&a.pool);
+		service_pidfile_remove(pidfile_copy);
+		free(pidfile_copy);
+		goto out_live;
+	}
 
 	size_t failed = 0;
 	bool unreadable = false;
@@ -933,15 +1054,24 @@ main(int argc, char **argv)
 		ts_log(LOG_NOTICE, "capturing on %zu interface(s)%s%s%s",
 		    nifaces, a.filter[0] != '\0' ? " with filter '" : "",
 		    a.filter, a.filter[0] != '\0' ? "'" : "");
-		live_run(&a.live, &a.w, &got_stop, housekeeping, &a);
+		if (a.pooled) {
+			while (!got_stop) {
+				struct timespec tick = { 0, 250 * 1000000L };
+				nanosleep(&tick, NULL);
+				housekeeping(&a);
+			}
+		} else {
+			live_run(&a.live, &a.w, &got_stop, housekeeping, &a);
+		}
 		ts_log(LOG_NOTICE, "stopping (signal)");
 	} else {
 		struct capture_hooks hooks = { &got_stop, &pending,
 		    housekeeping, &a, stats_written };
 		for (size_t i = 0; i < o.ninputs && !got_stop; i++) {
 			struct capture_result res;
-			if (capture_file(&a.w, o.inputs[i], a.filter, &hooks,
-			    &res) != 0) {
+			if ((a.pooled ? pool_capture_file(&a.pool, o.inputs[i],
+			    a.filter, &hooks, &res) : capture_file(&a.w,
+			    o.inputs[i], a.filter, &hooks, &res)) != 0) {
 				failed++;
 				if (res.packets == 0)
 					unreadable = true;
@@ -952,13 +1082,30 @@ main(int argc, char **argv)
 		}
 	}
 	/* End of input: flows still open give up what they hold. */
-	worker_flush(&a.w);
+	if (a.pooled) {
+		pool_stop(&a.pool);
+		pool_counters(&a.pool, &a.w.cnt);
+	} else {
+		worker_flush(&a.w);
+	}
 	if (a.is_live) {
 		struct timeval now;
 		gettimeofday(&now, NULL);
-		live_stats(&a.live, &a.cap);
-		if (a.cfg->stats_interval != 0)
-			worker_stats(&a.w, &now);
+		if (a.pooled) {
+			if (a.cfg->stats_interval != 0)
+				pool_stats(&a.pool, &now);
+			memset(&a.cap, 0, sizeof(a.cap));
+			for (unsigned i = 0; i < a.pool.n; i++) {
+				live_stats(&a.pool.ws[i].live, &a.pool.ws[i].cap);
+				a.cap.received += a.pool.ws[i].cap.received;
+				a.cap.dropped += a.pool.ws[i].cap.dropped;
+				a.cap.ifdropped += a.pool.ws[i].cap.ifdropped;
+			}
+		} else {
+			live_stats(&a.live, &a.cap);
+			if (a.cfg->stats_interval != 0)
+				worker_stats(&a.w, &now);
+		}
 		ts_log(LOG_NOTICE, "%" PRIu64 " packets, %" PRIu64 " alerts, %"
 		    PRIu64 " suppressed; kernel: %" PRIu64 " received, %" PRIu64
 		    " dropped, %" PRIu64 " dropped by the interface",
@@ -981,6 +1128,8 @@ out_live:
 	if (a.is_live)
 		live_close(&a.live);
 out_worker:
+	if (a.pooled)
+		pool_free(&a.pool);
 	worker_free(&a.w);
 	redis_out_close(a.redis, 0, NULL);
 	output_close(&a.out);

@@ -51,6 +51,7 @@ output_open(struct output *o, const char *dir, char *err, size_t errlen)
 {
 	memset(o, 0, sizeof(*o));
 	o->fd = -1;
+	pthread_mutex_init(&o->lock, NULL);
 	if (dir == NULL) {
 		o->fd = STDOUT_FILENO;
 		if ((o->path = strdup("-")) == NULL) {
@@ -78,6 +79,7 @@ output_open_none(struct output *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->fd = -1;
+	pthread_mutex_init(&o->lock, NULL);
 }
 
 int
@@ -97,10 +99,12 @@ output_reopen(struct output *o, const char *dir, char *err, size_t errlen)
 		free(path);
 		return -1;
 	}
+	pthread_mutex_lock(&o->lock);
 	close(o->fd);
 	free(o->path);
 	o->fd = fd;
 	o->path = path;
+	pthread_mutex_unlock(&o->lock);
 	return 0;
 }
 
@@ -126,8 +130,24 @@ write_failed(struct output *o, int err)
 	o->reported_at = now;
 }
 
+static int write_record(struct output *o, const char *line, size_t len);
+
 int
 output_write(struct output *o, const char *line, size_t len)
+{
+	/* A full spool is counted there (redis_out.h). */
+	if (o->redis != NULL)
+		(void)redis_out_push(o->redis, line, len);
+	if (o->fd < 0)
+		return 0;
+	pthread_mutex_lock(&o->lock);
+	int rc = write_record(o, line, len);
+	pthread_mutex_unlock(&o->lock);
+	return rc;
+}
+
+static int
+write_record(struct output *o, const char *line, size_t len)
 {
 	struct iovec iov[2] = {
 		{ (void *)(uintptr_t)line, len },
@@ -136,11 +156,6 @@ output_write(struct output *o, const char *line, size_t len)
 	size_t total = len + 1, done = 0;
 	int err = 0;
 
-	/* A full spool is counted there (redis_out.h). */
-	if (o->redis != NULL)
-		(void)redis_out_push(o->redis, line, len);
-	if (o->fd < 0)
-		return 0;
 	while (done < total) {
 		ssize_t r = writev(o->fd, iov, 2);
 		if (r < 0) {

@@ -4,6 +4,7 @@
 #ifndef TS_OUTPUT_H
 #define TS_OUTPUT_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,6 +18,8 @@ struct redis_out;
 struct output {
 	int		 fd;		/* -1 when EVE output is off */
 	struct redis_out *redis;	/* records also to Redis; NULL: not */
+	/* Workers write whole records one at a time (the state below too). */
+	pthread_mutex_t	 lock;
 	char		*path;		/* DIR/eve.json; "-" for standard output */
 	bool		 owned;		/* we opened it and must close it */
 	bool		 failing;	/* the last write failed */

@@ -365,7 +365,7 @@ run(void *arg)
 		if (done < n)
 			broken(r, "lost the connection to");
 		pthread_mutex_lock(&r->lock);
-		for (size_t i = 0; i < done; i++) {
+		for (size_t i = 0; i < done && r->head != NULL; i++) {
 			struct rec *e = r->head;
 			r->head = e->next;
 			if (r->head == NULL)

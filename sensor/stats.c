@@ -130,7 +130,7 @@ app_layer_object(struct json *j, const struct counters *c)
 
 void
 eve_stats(struct json *j, const struct timeval *ts, const char *host,
-    const struct counters *c, const struct capture_stats *cap,
+    const char *thread, const struct counters *c, const struct capture_stats *cap,
     const struct stats_gauges *g)
 {
 	char tbuf[48];
@@ -142,6 +142,11 @@ eve_stats(struct json *j, const struct timeval *ts, const char *host,
 	json_string(j, "event_type", "stats");
 	if (host != NULL)
 		json_string(j, "host", host);
+	if (thread != NULL) {
+		json_open_object(j, "engine");
+		json_string(j, "thread_name", thread);
+		json_close_object(j);
+	}
 	json_open_object(j, "stats");
 	json_uint(j, "uptime", g->uptime);
 	if (cap->live) {

@@ -33,10 +33,14 @@ struct stats_gauges {
 	uint64_t	uptime;		/* seconds since start */
 };
 
-/* One stats record (time ts; host: sensor.name or NULL) into j (reset
- * first). */
+/*
+ * One stats record (time ts; host: sensor.name or NULL) into j (reset
+ * first); thread names the worker whose counters these are
+ * (engine.thread_name, as Suricata names its threads), NULL for the
+ * sensor's sums.
+ */
 void eve_stats(struct json *j, const struct timeval *ts, const char *host,
-    const struct counters *c, const struct capture_stats *cap,
+    const char *thread, const struct counters *c, const struct capture_stats *cap,
     const struct stats_gauges *g);
 
 #endif

@@ -592,7 +592,7 @@ worker_stats(struct worker *w, const struct timeval *ts)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	g.uptime = (uint64_t)(now.tv_sec - w->started.tv_sec);
 	w->cnt.stats_records++;
-	eve_stats(&w->json, ts, w->src.host, &w->cnt, w->cap != NULL ? w->cap : &offline,
+	eve_stats(&w->json, ts, w->src.host, NULL, &w->cnt, w->cap != NULL ? w->cap : &offline,
 	    &g);
 	emit(w);
 }
@@ -649,6 +649,27 @@ worker_free(struct worker *w)
 	json_free(&w->json);
 }
 
+/* A new second of packet time (or time going back): the timeouts. */
+static void
+new_second(struct worker *w, const struct timeval *ts)
+{
+	w->ticked = true;
+	w->tick_last = ts->tv_sec;
+	flow_table_expire(&w->flows, ts);
+	defrag_expire(&w->defrag, ts);
+	incidents_expire(w, ts);
+	stats_by_packet_time(w);
+}
+
+void
+worker_advance(struct worker *w, const struct timeval *ts, uint64_t pcap_cnt)
+{
+	w->now = *ts;
+	w->now_cnt = pcap_cnt;
+	if (!w->ticked || ts->tv_sec != w->tick_last)
+		new_second(w, ts);
+}
+
 static const struct packet blank_packet;
 
 void
@@ -673,14 +694,8 @@ worker_packet(struct worker *w, int dlt, const struct pcap_pkthdr *h,
 	 * Timeouts count whole seconds: the housekeeping runs when packet
 	 * time enters a new second (or goes back), not on every packet.
 	 */
-	if (!w->ticked || pkt.ts.tv_sec != w->tick_last) {
-		w->ticked = true;
-		w->tick_last = pkt.ts.tv_sec;
-		flow_table_expire(&w->flows, &pkt.ts);
-		defrag_expire(&w->defrag, &pkt.ts);
-		incidents_expire(w, &pkt.ts);
-		stats_by_packet_time(w);
-	}
+	if (!w->ticked || pkt.ts.tv_sec != w->tick_last)
+		new_second(w, &pkt.ts);
 
 	st = decode_packet(&pkt, data, h->caplen, &w->cnt);
 	if (st == TS_FRAGMENT) {

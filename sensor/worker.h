@@ -100,6 +100,14 @@ void worker_free(struct worker *w);
 void worker_packet(struct worker *w, int dlt, const struct pcap_pkthdr *h,
     const uint8_t *data, uint64_t pcap_cnt);
 
+/*
+ * Packet time reached ts at packet pcap_cnt of the input, in a packet
+ * another worker took: the same timeouts run here as at that packet, so
+ * several workers expire flows and incidents when one would.
+ */
+void worker_advance(struct worker *w, const struct timeval *ts,
+    uint64_t pcap_cnt);
+
 /* Ends the flows still open (end of input) so their events come out. */
 void worker_flush(struct worker *w);
 

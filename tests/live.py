@@ -16,6 +16,10 @@ Tests:
                   records; SIGHUP; the interface deleted and created again
                   (capture resumes, as nobody); SIGTERM.
   live-alerts-immediate  the same with --immediate (one packet at a time)
+  live-workers    --workers 2: one PACKET_FANOUT group; tcpreplay of lookups
+                  from 200 clients and a recorded delivery: the alerts and
+                  the incident of one worker offline; each worker's share,
+                  per-worker stats and their sums.
   live-tcpreplay  tcpreplay --topspeed of a large capture onto the veth:
                   what typosentry read plus what it reports dropped equals
                   what tcpreplay sent.
@@ -426,6 +430,126 @@ def dns_query(sport, qid, name):
     return eth + ip + udp
 
 
+def dns_query_from(src, sport, qid, name):
+    """dns_query() from another client address."""
+    pkt = bytearray(dns_query(sport, qid, name))
+    pkt[26:30] = bytes(map(int, src.split(".")))
+    ip = pkt[14:34]
+    ip[10:12] = b"\0\0"
+    csum = sum((ip[i] << 8) | ip[i + 1] for i in range(0, 20, 2))
+    while csum >> 16:
+        csum = (csum & 0xffff) + (csum >> 16)
+    pkt[24:26] = struct.pack("!H", ~csum & 0xffff)
+    return bytes(pkt)
+
+
+def alert_keys(records):
+    """What an alert says, whatever the capture time and worker: sid,
+    endpoints, observed name; a summary's client, name and evidence."""
+    out = []
+    for r in records:
+        if r.get("event_type") != "alert":
+            continue
+        a = r["alert"]
+        inc = a.get("context", {}).get("incident", {})
+        if inc.get("summary"):
+            out.append("summary %s %s %s %s %s %s" % (
+                inc["client"], inc["observed"], inc["lookups"],
+                inc["smtp_sessions"], inc["recipient_accepted"],
+                inc["message_accepted"]))
+        else:
+            out.append("%d %s %s %s" % (a["signature_id"], r["src_ip"],
+                                        r["dest_ip"],
+                                        a["context"]["typo"]["observed"]))
+    return sorted(out)
+
+
+def t_live_workers(binary, d):
+    """--workers 2 on a veth: one fanout group; tcpreplay of lookups from
+    200 clients and of a recorded delivery (lookup, session, acceptance):
+    the alerts and the incident are those of one worker reading the same
+    capture; each worker took its share; per-worker stats records and
+    their sums."""
+    _, _, recs = L.read_pcap("pcaps/correlate-delivered.pcap")
+    cap = os.path.join(d, "mix.pcap")
+    with open(cap, "wb") as f:
+        f.write(L.pcap_header(1))
+        for i in range(2000):
+            src = "198.18.%d.%d" % (i % 200 // 100, 1 + i % 100)
+            pkt = dns_query_from(src, 2000 + i, i, "army.ml")
+            f.write(L.pcap_record(1700000000, i, pkt))
+        for sec, usec, data, orig in recs:
+            f.write(L.pcap_record(sec, usec, data, orig))
+    net = Net()
+    proc = None
+    try:
+        net.up()
+        cfg = os.path.join(d, "cfg.yaml")
+        L.shipped_config(cfg, stats_interval="1", alerts_max_per_second="0",
+                         capture_filter='""')
+        errf = open(os.path.join(d, "stderr"), "wb")
+        proc = subprocess.Popen(net.ns("s") + [binary, "-i", "s-veth", "-c",
+                                               cfg, "-l", d, "--workers",
+                                               "2"],
+                                stdout=subprocess.DEVNULL, stderr=errf)
+        L.wait_for(lambda: "capturing on" in open(
+            os.path.join(d, "stderr")).read() or proc.poll() is not None, 10,
+            "capture to start")
+        check(proc.poll() is None, open(os.path.join(d, "stderr")).read())
+        tr = run(net.ns("c") + ["tcpreplay", "-i", "c-veth", "--pps",
+                                "4000", cap], timeout=120)
+        m = re.search(r"Successful packets:\s+(\d+)", tr.stdout.decode())
+        check(m, "tcpreplay said: " + tr.stdout.decode())
+        sent = int(m.group(1))
+        path = os.path.join(d, "eve.json")
+
+        def sums():
+            st = [r for r in L.eve_records(path)
+                  if r["event_type"] == "stats" and "engine" not in r]
+            return st[-1]["stats"] if st else None
+
+        L.wait_for(lambda: sums() is not None and
+                   sums()["decoder"]["pkts"] +
+                   sums()["capture"]["kernel_drops"] >= sent, 20,
+                   "the workers to read what was sent", 0.2)
+        proc.send_signal(signal.SIGTERM)
+        rc = proc.wait(15)
+        errf.close()
+        e = open(os.path.join(d, "stderr")).read()
+        check(rc == 0, "exit %d: %s" % (rc, e))
+        recs_live = L.eve_records(path)
+        check(not L.schema_errors(recs_live), L.schema_errors(recs_live)[:3])
+        drops = L.summary_counter(e, "kernel_drops")
+        check(drops == 0, "%d packets dropped at 4000/s" % drops)
+        off = subprocess.run([binary, "-q", "-c", cfg, "-r", cap, "--stdout"],
+                             capture_output=True, timeout=60)
+        want = alert_keys(json.loads(l) for l in
+                          off.stdout.decode().splitlines())
+        got = alert_keys(recs_live)
+        check(got == want, "2 live workers: %d alerts, 1 offline: %d; first "
+              "difference %s" % (len(got), len(want),
+                                 sorted(set(got) ^ set(want))[:3]))
+        check(any(k.startswith("summary 192.0.2.1 army.ml 2 1 True True")
+                  for k in got), "the delivery's incident is not whole")
+        per = {}
+        for r in recs_live:
+            if r["event_type"] == "stats" and "engine" in r:
+                per[r["engine"]["thread_name"]] = r["stats"]
+        check(sorted(per) == ["W#01", "W#02"], "per-worker stats: %s" %
+              sorted(per))
+        shares = [per[w]["decoder"]["pkts"] for w in sorted(per)]
+        check(all(n > sent // 10 for n in shares),
+              "a worker took (almost) nothing: %s of %d" % (shares, sent))
+        check(sum(shares) == sums()["decoder"]["pkts"],
+              "the sums are not the workers' sums")
+        print("live-workers: %d sent; worker shares %s; %d alerts" %
+              (sent, shares, len(got)))
+    finally:
+        if proc is not None:
+            L.stop_proc(proc)
+        net.down()
+
+
 def t_live_tcpreplay(binary, d):
     n = 300000
     names = ["army.ml", "example.org", "mail.example.net", "gmial.com",
@@ -521,6 +645,7 @@ TESTS = {
     "live-alerts-immediate":
         lambda binary, d: t_live_alerts(binary, d, ["--immediate"]),
     "live-tcpreplay": t_live_tcpreplay,
+    "live-workers": t_live_workers,
 }
 TOOLS = {
     "live-alerts": ["ip", "unshare", "dnsmasq", "smtp-sink", "dig", "swaks",
@@ -528,6 +653,7 @@ TOOLS = {
     "live-alerts-immediate": ["ip", "unshare", "dnsmasq", "smtp-sink", "dig",
                               "swaks", "rsyslogd", "ss"],
     "live-tcpreplay": ["ip", "tcpreplay"],
+    "live-workers": ["ip", "tcpreplay"],
 }
 
 

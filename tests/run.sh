@@ -19,6 +19,8 @@
 #   operations  tests/ops.py: syslog to a real rsyslogd, signals, reload,
 #               logrotate, write errors, --daemon, -u, stats, suppression,
 #               privacy (plain and sanitized)
+#   workers     tests/workers.py: with 2 workers every e2e case and capture
+#               gives the alerts and incidents of 1
 #   redis       tests/redis.py: EVE to a real redis-server on loopback,
 #               killed and restarted in the middle of a replay; the spool's
 #               bound; list, channel and stream modes; no server at start
@@ -111,6 +113,13 @@ fi
 if $PY tests/community_id.py "$BIN" pcaps; then ok
 else ko "community_id against tshark on pcaps"; fi
 
+# Two workers give the alerts and incidents of one, on every e2e case
+# and capture.
+for bin in "$BIN" "$ASAN_BIN"; do
+	if $PY tests/workers.py "$bin"; then ok
+	else ko "2 workers against 1 with $bin"; fi
+done
+
 # A million one-packet flows stay under the flow memory cap.
 if $PY tests/flood.py "$BIN" 1000000; then ok; else ko "flow flood"; fi
 
@@ -133,6 +142,7 @@ run_py tests/sandbox.py "$ASAN_BIN" sandbox
 run_py tests/live.py "$BIN" live-alerts
 run_py tests/live.py "$ASAN_BIN" live-alerts-immediate
 run_py tests/live.py "$BIN" live-tcpreplay
+run_py tests/live.py "$BIN" live-workers
 
 # make install puts the binary, the configuration, the man page, the unit
 # file and the logrotate snippet under DESTDIR/PREFIX.

@@ -222,7 +222,7 @@ stats_record(void **state)
 	c.ipv6_truncated = 2;
 	c.tcp_truncated = 1;
 	assert_int_equal(json_init(&j, 8192), 0);
-	eve_stats(&j, &tv, NULL, &c, &cap, &g);
+	eve_stats(&j, &tv, NULL, NULL, &c, &cap, &g);
 	assert_false(j.overflow);
 	j.buf[j.len] = '\0';
 	assert_non_null(strstr(j.buf, "{\"timestamp\":\"2023-11-14T22:13:20."
