@@ -210,6 +210,10 @@ bench: bench-deps
 		$$(for f in $(BENCH_CAPS); do [ -s $$f ] && echo $$f; done)
 	/usr/bin/python3 bench/live_rate.py ./typosentry $(B)/bench/floor \
 		$(B)/bench/capture-50mb.pcap
+	@if [ $$(nproc) -ge 2 ]; then \
+		/usr/bin/python3 bench/workers.py ./typosentry \
+		    $$(for f in $(BENCH_CAPS); do [ -s $$f ] && echo $$f; done | tail -1); \
+	else echo "bench: one CPU, no workers measurement"; fi
 
 demo: deps
 	@$(MAKE) --no-print-directory typosentry

@@ -34,36 +34,84 @@ apply_filter(pcap_t *p, const char *path, const char *filter)
 	return rc;
 }
 
-/* One worker: each packet straight through it. */
-struct one_worker {
-	struct worker			*w;
-	const struct capture_hooks	*hooks;
-};
-
-static void
-to_worker(void *ctx, int dlt, const struct pcap_pkthdr *h,
-    const u_char *data, uint64_t cnt)
-{
-	struct one_worker *o = ctx;
-	uint64_t records = o->w->cnt.stats_records;
-
-	worker_packet(o->w, dlt, h, data, cnt);
-	if (o->hooks != NULL && o->hooks->stats_written != NULL &&
-	    o->w->cnt.stats_records != records)
-		o->hooks->stats_written(o->hooks->ctx);
-}
-
 int
 capture_file(struct worker *w, const char *path, const char *filter,
     const struct capture_hooks *hooks, struct capture_result *res)
 {
-	struct one_worker o = { w, hooks };
+	char errbuf[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	pcap_t *p;
+	int rc;
 
+	memset(res, 0, sizeof(*res));
+	errbuf[0] = '\0';
+	if ((p = pcap_open_offline(path, errbuf)) == NULL) {
+		fprintf(stderr, "typosentry: %s: %s\n", path, errbuf);
+		return -1;
+	}
+	int dlt = pcap_datalink(p);
+	if (!link_supported(dlt)) {
+		const char *name = pcap_datalink_val_to_name(dlt);
+		fprintf(stderr, "typosentry: %s: link type %d (%s) is not "
+		    "supported\n", path, dlt, name != NULL ? name : "unknown");
+		pcap_close(p);
+		return -1;
+	}
+	if (apply_filter(p, path, filter) != 0) {
+		pcap_close(p);
+		return -1;
+	}
+	res->opened = true;
 	w->src.pcap_filename = path;
 	w->src.iface = NULL;
-	return capture_file_each(path, filter, hooks, res, to_worker, &o);
+
+	while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
+		/* A reload signalled while we waited applies to this packet. */
+		if (hooks != NULL && hooks->pending != NULL &&
+		    *hooks->pending && hooks->housekeeping != NULL)
+			hooks->housekeeping(hooks->ctx);
+		res->packets++;
+		/* pcap_cnt counts every record, as tshark's frame.number does. */
+		uint64_t records = w->cnt.stats_records;
+		worker_packet(w, dlt, h, data, res->packets);
+		if (hooks != NULL && hooks->stats_written != NULL &&
+		    w->cnt.stats_records != records)
+			hooks->stats_written(hooks->ctx);
+		if (hooks != NULL && hooks->stop != NULL && *hooks->stop)
+			break;
+	}
+	/*
+	 * A signal can interrupt a read from a pipe: libpcap then reports a
+	 * read error, which is no fault of the capture.
+	 */
+	if (hooks != NULL && hooks->stop != NULL && *hooks->stop) {
+		res->interrupted = true;
+		pcap_close(p);
+		return 0;
+	}
+	if (rc == PCAP_ERROR) {
+		FILE *f = pcap_file(p);
+		long off = f != NULL ? ftell(f) : -1;
+		res->stopped_early = true;
+		if (off >= 0)
+			fprintf(stderr, "typosentry: %s: stopped after packet "
+			    "%" PRIu64 " (byte offset %ld): %s\n", path,
+			    res->packets, off, pcap_geterr(p));
+		else
+			fprintf(stderr, "typosentry: %s: stopped after packet "
+			    "%" PRIu64 ": %s\n", path, res->packets,
+			    pcap_geterr(p));
+	}
+	pcap_close(p);
+	return res->stopped_early ? -1 : 0;
 }
 
+/*
+ * capture_file()'s loop with the packet handed on: kept apart from it so
+ * that one worker's loop calls worker_packet() directly, in line (it is
+ * the packet path of a single worker).
+ */
 int
 capture_file_each(const char *path, const char *filter,
     const struct capture_hooks *hooks, struct capture_result *res,
@@ -101,7 +149,6 @@ capture_file_each(const char *path, const char *filter,
 		    *hooks->pending && hooks->housekeeping != NULL)
 			hooks->housekeeping(hooks->ctx);
 		res->packets++;
-		/* pcap_cnt counts every record, as tshark's frame.number does. */
 		packet(ctx, dlt, h, data, res->packets);
 		if (hooks != NULL && hooks->stop != NULL && *hooks->stop)
 			break;

@@ -19,6 +19,7 @@
 
 #include "fanout.h"
 #include "log.h"
+#include "pcap_map.h"
 #include "workers.h"
 
 #define BATCH_BYTES	(512u << 10)	/* a packet of the largest snaplen fits */
@@ -32,6 +33,8 @@
 struct batch_pkt {
 	struct pcap_pkthdr	 h;
 	uint64_t		 cnt;
+	const uint8_t		*ref;	/* the bytes in the mapped file, or
+					 * NULL: copied after this */
 	int			 dlt;
 };
 
@@ -112,9 +115,10 @@ run_batch(struct pool_worker *pw, struct batch *b)
 		if (bp->dlt < 0)
 			worker_advance(&pw->w, &bp->h.ts, bp->cnt);
 		else
-			worker_packet(&pw->w, bp->dlt, &bp->h,
-			    (const uint8_t *)(bp + 1), bp->cnt);
-		off += ALIGN8(sizeof(*bp) + (bp->dlt < 0 ? 0 : bp->h.caplen));
+			worker_packet(&pw->w, bp->dlt, &bp->h, bp->ref != NULL ?
+			    bp->ref : (const uint8_t *)(bp + 1), bp->cnt);
+		off += ALIGN8(sizeof(*bp) + (bp->dlt < 0 || bp->ref != NULL ?
+		    0 : bp->h.caplen));
 	}
 }
 
@@ -200,14 +204,19 @@ struct reader {
 	const char			*path;
 	const struct capture_hooks	*hooks;
 	time_t				 stats_next;
+	bool				 byref;		/* a mapped file */
 };
 
-/* Appends a packet (or, dlt -1, a new second) to pw's batch. */
+/*
+ * Appends a packet (or, dlt -1, a new second) to pw's batch: a copy of
+ * it, or with byref (a mapped file) where it is.
+ */
 static void
 put(struct pool_worker *pw, const char *path, int dlt,
-    const struct pcap_pkthdr *h, const u_char *data, uint64_t cnt)
+    const struct pcap_pkthdr *h, const u_char *data, uint64_t cnt,
+    bool byref)
 {
-	size_t len = dlt < 0 ? 0 : h->caplen;
+	size_t len = dlt < 0 || byref ? 0 : h->caplen;
 	size_t need = ALIGN8(sizeof(struct batch_pkt) + len);
 
 	if (pw->filling != NULL && (pw->filling->used + need > BATCH_BYTES ||
@@ -220,6 +229,7 @@ put(struct pool_worker *pw, const char *path, int dlt,
 	bp->h = *h;
 	bp->cnt = cnt;
 	bp->dlt = dlt;
+	bp->ref = byref ? data : NULL;
 	if (len > 0)
 		memcpy(bp + 1, data, len);
 	b->used += need;
@@ -257,11 +267,12 @@ dispatch(void *ctx, int dlt, const struct pcap_pkthdr *h,
 		p->tick_last = h->ts.tv_sec;
 		for (unsigned i = 0; i < p->n; i++)
 			if (i != to)
-				put(&p->ws[i], r->path, -1, h, NULL, cnt);
+				put(&p->ws[i], r->path, -1, h, NULL, cnt,
+				    false);
 	}
 	p->last_ts = h->ts;
 	p->last_cnt = cnt;
-	put(pw, r->path, dlt, h, data, cnt);
+	put(pw, r->path, dlt, h, data, cnt, r->byref);
 	pw->dispatched++;
 	for (unsigned i = 0; i < p->n; i++) {
 		struct batch *b = p->ws[i].filling;
@@ -274,7 +285,8 @@ int
 pool_capture_file(struct pool *p, const char *path, const char *filter,
     const struct capture_hooks *hooks, struct capture_result *res)
 {
-	struct reader r = { p, path, hooks, 0 };
+	struct reader r = { p, path, hooks, 0, false };
+	struct pcap_map m;
 
 	if (!p->ws[0].running && start_offline(p) != 0) {
 		ts_log(LOG_ERR, "cannot start the worker threads: %s",
@@ -284,10 +296,35 @@ pool_capture_file(struct pool *p, const char *path, const char *filter,
 	}
 	/* Standard input may be a pipe fed slowly: no packet waits. */
 	p->pipe = strcmp(path, "-") == 0;
-	int rc = capture_file_each(path, filter, hooks, res, dispatch, &r);
-	for (unsigned i = 0; i < p->n; i++)
-		queue_filling(&p->ws[i]);
-	return rc;
+	if ((filter != NULL && filter[0] != '\0') ||
+	    pcap_map_open(&m, path) != 0) {
+		int rc = capture_file_each(path, filter, hooks, res, dispatch,
+		    &r);
+		for (unsigned i = 0; i < p->n; i++)
+			queue_filling(&p->ws[i]);
+		return rc;
+	}
+	/* A plain pcap file: the workers read the packets where they are. */
+	struct pcap_pkthdr h;
+	const uint8_t *data;
+	memset(res, 0, sizeof(*res));
+	res->opened = true;
+	r.byref = true;
+	while (pcap_map_next(&m, &h, &data) == 1) {
+		if (hooks != NULL && hooks->pending != NULL &&
+		    *hooks->pending && hooks->housekeeping != NULL)
+			hooks->housekeeping(hooks->ctx);
+		res->packets++;
+		dispatch(&r, m.dlt, &h, data, res->packets);
+		if (hooks != NULL && hooks->stop != NULL && *hooks->stop) {
+			res->interrupted = true;
+			break;
+		}
+	}
+	/* The workers are done with the file before it is unmapped. */
+	pool_pause(p);
+	pcap_map_close(&m);
+	return 0;
 }
 
 /* --------------------------------------------------------------- live */
