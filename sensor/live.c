@@ -276,6 +276,12 @@ iface_retry(struct live *l, struct live_iface *f)
 	if (f->p != NULL || now < f->retry_at)
 		return;
 	if (iface_open(l, f, err, sizeof(err)) == 0) {
+		if (l->reopened != NULL &&
+		    l->reopened(l->reopened_ctx, (size_t)(f - l->ifs), f->p) != 0) {
+			iface_failed(l, f, "cannot join the workers' fanout "
+			    "group");
+			return;
+		}
 		l->w->cnt.capture_reopens++;
 		ts_log(LOG_NOTICE, "%s: capture resumed after %lld s", f->name,
 		    (long long)(now - f->down_since));

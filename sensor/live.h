@@ -54,6 +54,12 @@ struct live {
 	struct live_opts	 opts;
 	char			*filter;	/* NULL: every packet */
 	struct worker		*w;
+	/*
+	 * Called for a handle opened again after a failure (the workers
+	 * join it to their fanout group); a failure closes it again.
+	 */
+	int			(*reopened)(void *ctx, size_t iface, pcap_t *p);
+	void			*reopened_ctx;
 };
 
 /*

@@ -861,6 +861,16 @@ print_summary(const struct app *a, size_t files, size_t failed)
 			fprintf(stderr, "  %-22s %12" PRIu64 "  %s\n",
 			    rows[i].name, v, rows[i].desc);
 	}
+	for (unsigned i = 0; a->pooled && i < a->pool.n; i++) {
+		const struct pool_worker *pw = &a->pool.ws[i];
+		char name[40];
+		snprintf(name, sizeof(name), "worker %s", pw->name);
+		fprintf(stderr, "  %-22s %12" PRIu64 "  %s\n", name,
+		    pw->w.cnt.packets, "packets this worker processed");
+		if (pw->live.n > 0)
+			fprintf(stderr, "  %-22s %12" PRIu64 "  %s\n", name,
+			    pw->cap.dropped, "dropped in its own kernel buffer");
+	}
 	if (a->cfg->redis_enabled) {
 		const struct redis_out_counts *r = &a->redis_n;
 		fprintf(stderr, "  %-22s %12" PRIu64 "  %s\n", "redis_sent",

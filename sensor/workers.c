@@ -357,14 +357,27 @@ live_main(void *arg)
 	return NULL;
 }
 
+/* One group per interface, its id from our PID and the interface. */
+static uint16_t
+group_id(size_t iface)
+{
+	return (uint16_t)((getpid() & 0xffff) + iface);
+}
+
+/* A handle opened again after a failure joins its group again. */
+static int
+rejoin(void *ctx, size_t iface, pcap_t *h)
+{
+	struct pool_worker *pw = ctx;
+
+	return fanout_join(pcap_fileno(h), group_id(iface), pw->pool->cfg);
+}
+
 int
 pool_live_open(struct pool *p, const char *const *names, size_t n,
     const struct live_opts *opts, const char *filter, char *err,
     size_t errlen)
 {
-	/* One group per interface, its id from our PID. */
-	uint16_t base = (uint16_t)(getpid() & 0xffff);
-
 	for (unsigned i = 0; i < p->n; i++) {
 		struct pool_worker *pw = &p->ws[i];
 		if (live_open(&pw->live, names, n, opts, filter, err,
@@ -372,14 +385,16 @@ pool_live_open(struct pool *p, const char *const *names, size_t n,
 			return -1;
 		for (size_t k = 0; k < pw->live.n; k++) {
 			struct live_iface *f = &pw->live.ifs[k];
-			if (fanout_join(pcap_fileno(f->p),
-			    (uint16_t)(base + k), p->cfg) != 0) {
+			if (fanout_join(pcap_fileno(f->p), group_id(k),
+			    p->cfg) != 0) {
 				snprintf(err, errlen, "%s: cannot join the "
 				    "workers' fanout group (capture.workers): "
 				    "%s", f->name, strerror(errno));
 				return -1;
 			}
 		}
+		pw->live.reopened = rejoin;
+		pw->live.reopened_ctx = pw;
 		pw->cap.live = true;
 		worker_set_capture(&pw->w, &pw->cap);
 		pw->w.stats_interval = 0;
