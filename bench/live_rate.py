@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """live_rate.py — the live part of the capture benchmark: the highest
 tcpreplay rate onto a veth at which typosentry drops no packets, next to
-the rate at which the kernel starts dropping for a bare capture.
+the rate at which the kernel starts dropping for a bare capture, and the
+same for typosentry with 2 workers (capture.workers) on 2 CPUs or more;
+with the CPU time each spent per packet read.
 
 usage: live_rate.py TYPOSENTRY FLOOR CAPTURE
 
@@ -72,7 +74,10 @@ def trial(net, argv, cap, rate, d):
         sent, pps = replay(net, cap, rate)
         time.sleep(1.0)
         proc.send_signal(signal.SIGTERM)
-        proc.wait(30)
+        # ip netns exec execs the tool: its own CPU time, from wait4().
+        _, _, ru = os.wait4(proc.pid, 0)
+        proc.returncode = 0
+        trial.cpu = ru.ru_utime + ru.ru_stime
     finally:
         L.stop_proc(proc)
     e, o = open(errp).read(), open(outp).read()
@@ -87,13 +92,14 @@ def trial(net, argv, cap, rate, d):
 
 def ladder(net, name, argv, cap, d):
     best = None
-    print("%-11s %12s %12s %10s %10s" % ("tool", "asked pps", "sent pps",
-                                         "read", "dropped"))
+    print("%-12s %12s %12s %10s %10s %12s" % ("tool", "asked pps",
+                                              "sent pps", "read", "dropped",
+                                              "CPU ns/pkt"))
     for rate in RATES:
         sent, pps, read, dropped = trial(net, argv, cap, rate, d)
-        print("%-11s %12s %12.0f %10d %10d" % (
+        print("%-12s %12s %12.0f %10d %10d %12.0f" % (
             name, RATE_NAMES.get(rate, str(rate)), pps, read,
-            dropped), flush=True)
+            dropped, trial.cpu * 1e9 / max(read, 1)), flush=True)
         if dropped > 0:
             return best, pps, False
         best = pps if best is None else max(best, pps)
@@ -125,9 +131,16 @@ def main():
                                       cap, d)
             results["typosentry"] = ladder(
                 net, "typosentry", [ts, "-i", "s-veth", "-l", d], cap, d)
+            names = ["floor", "typosentry"]
+            if (os.cpu_count() or 1) >= 2:
+                # Two workers: one PACKET_FANOUT group (capture.workers).
+                results["2 workers"] = ladder(
+                    net, "2 workers", [ts, "-i", "s-veth", "-l", d,
+                                       "--workers", "2"], cap, d)
+                names.append("2 workers")
         finally:
             net.down()
-    for name in ("floor", "typosentry"):
+    for name in names:
         best, first_drop, never = results[name]
         if never:
             print("%s: no drops at any rate tried, up to %.0f pps (as fast "
