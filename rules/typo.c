@@ -30,6 +30,7 @@
 
 #define LDH_ALPHABET	"abcdefghijklmnopqrstuvwxyz0123456789-"
 #define TLD_ALPHABET	"abcdefghijklmnopqrstuvwxyz0123456789"
+#define LDH_DOT_ALPHABET LDH_ALPHABET "."
 
 enum exempt_kind { EXEMPT_TLD, EXEMPT_DOMAIN, EXEMPT_ALLOWED };
 
@@ -50,6 +51,8 @@ enum typo_class {
 	CLS_HYPHENATION,
 	CLS_DOT_INSERTION,
 	CLS_DOT_OMISSION,
+	CLS_DOT_TRANSPOSITION,	/* the dot and a neighbour swapped */
+	CLS_DOT_SUBSTITUTION,	/* a dot for a character, or the reverse */
 	CLS_APPENDED_TLD,
 	CLS_BITSQUATTING,
 	CLS_SUBSTITUTION,
@@ -71,6 +74,8 @@ static const char *const class_names[CLS_COUNT] = {
 	[CLS_HYPHENATION] = "hyphenation",
 	[CLS_DOT_INSERTION] = "dot-insertion",
 	[CLS_DOT_OMISSION] = "dot-omission",
+	[CLS_DOT_TRANSPOSITION] = "dot-transposition",
+	[CLS_DOT_SUBSTITUTION] = "dot-substitution",
 	[CLS_APPENDED_TLD] = "appended-tld",
 	[CLS_BITSQUATTING] = "bitsquatting",
 	[CLS_SUBSTITUTION] = "substitution",
@@ -222,6 +227,24 @@ is_icann_suffix(const struct typo_model *m, const char *s)
 	return yes;
 }
 
+/*
+ * A name someone can hold: every label valid, and under an ICANN public
+ * suffix ("chasec.om" under om, "yahoo.cn.uk" under uk; not "chas.ecom",
+ * whose TLD does not exist).  Every ICANN suffix ends in an ICANN TLD, so
+ * the last label decides; it is asked alone because libpsl 0.21 takes
+ * some names under a TLD that does not exist ("co.m") for suffixes.
+ */
+static bool
+under_icann_suffix(const struct typo_model *m, const char *name, size_t len)
+{
+	const char *dot;
+
+	if (len == 0 || len > NAME_MAX_LEN || !name_ok(name, len) ||
+	    (dot = memrchr(name, '.', len)) == NULL)
+		return false;
+	return is_icann_suffix(m, dot + 1);
+}
+
 static bool
 is_vowel(char c)
 {
@@ -358,9 +381,17 @@ gen_one(void *ctx, const char *variant, size_t vlen, const struct edit *e)
 			return 0;
 		n = snprintf(key, sizeof(key), "%s.%s", variant, g->suffix);
 	} else {
-		if (!name_ok(variant, vlen) || !is_icann_suffix(m, variant))
+		if (!name_ok(variant, vlen))
 			return 0;
 		n = snprintf(key, sizeof(key), "%s.%s", g->label, variant);
+		/*
+		 * The suffix typed as another suffix (gmail.cm), or as a name
+		 * under a shorter one (yahoo.cn.uk, under uk, for yahoo.co.uk).
+		 */
+		if (n > 0 && (size_t)n < sizeof(key) &&
+		    !is_icann_suffix(m, variant) &&
+		    !under_icann_suffix(m, key, (size_t)n))
+			return 0;
 	}
 	if (n < 0 || (size_t)n >= sizeof(key))
 		return 0;
@@ -531,28 +562,60 @@ nomem:
 	return -1;
 }
 
+/*
+ * edits_single() callback over the whole name "label.suffix": keeps the
+ * edits that involve a dot (the others are label or suffix edits, found
+ * apart) when the result is a name under an ICANN public suffix.
+ */
+static int
+gen_dot_edit(void *ctx, const char *variant, size_t vlen, const struct edit *e)
+{
+	struct gen *g = ctx;
+	struct variant v = { g->rule, 0, PART_WHOLE, 0, g->target, *e, 0,
+	    false };
+
+	if (e->a != '.' && e->b != '.')
+		return 0;
+	switch ((enum edit_class)e->cls) {
+	case EDIT_INSERTION:
+		v.cls = CLS_DOT_INSERTION;
+		break;
+	case EDIT_OMISSION:
+		v.cls = CLS_DOT_OMISSION;
+		break;
+	case EDIT_TRANSPOSITION:
+		v.cls = CLS_DOT_TRANSPOSITION;
+		break;
+	case EDIT_SUBSTITUTION:
+		v.cls = CLS_DOT_SUBSTITUTION;
+		break;
+	default:
+		return 0;		/* a dot struck twice: never a name */
+	}
+	if (!under_icann_suffix(g->m, variant, vlen))
+		return 0;
+	return add_domain_key(g, variant, vlen, &v);
+}
+
 /* Dot insertion, dot omission, appended and swapped TLDs of label.suffix. */
 static int
 gen_structural(struct gen *g, bool swap)
 {
 	const struct ts_config *cfg = g->m->cfg;
 	const char *label = g->label, *suffix = g->suffix;
-	size_t ll = strlen(label);
 	char key[NAME_MAX_LEN + 2], joined[NAME_MAX_LEN + 2];
 	struct variant v = { g->rule, 0, PART_WHOLE, 0, g->target, { 0 }, 0,
 	    false };
 	int n;
 
-	/* g.mail.com: a dot typed inside the label (not beside a hyphen). */
-	v.cls = CLS_DOT_INSERTION;
-	for (size_t i = 1; i < ll; i++) {
-		if (label[i - 1] == '-' || label[i] == '-')
-			continue;
-		v.aux = (uint16_t)i;
-		n = snprintf(key, sizeof(key), "%.*s.%s.%s", (int)i, label,
-		    label + i, suffix);
-		if (n > 0 && (size_t)n < sizeof(key) &&
-		    add_domain_key(g, key, (size_t)n, &v) != 0)
+	/*
+	 * The edits of the whole name that move, add, drop or replace a dot:
+	 * g.mail.com, chase.c.om, chasec.om, c.ase.com, yahooxco.uk.
+	 */
+	n = snprintf(key, sizeof(key), "%s.%s", label, suffix);
+	if (n > 0 && (size_t)n <= 63) {
+		edits_single(key, (size_t)n, LDH_DOT_ALPHABET, gen_dot_edit, g);
+		if (g->err != 0)
 			return -1;
 	}
 
@@ -1018,9 +1081,29 @@ explain(const struct typo_model *m, const struct variant *v,
 		break;
 	default:
 		switch (v->cls) {
-		case CLS_DOT_INSERTION:
+		case CLS_DOT_INSERTION: {
+			/* The label of the protected name the dot split. */
+			const char *nm = r->name;
+			size_t at = v->edit.pos, b = at, e = at;
+			while (b > 0 && nm[b - 1] != '.')
+				b--;
+			while (nm[e] != '\0' && nm[e] != '.')
+				e++;
 			snprintf(what, sizeof(what), "a dot typed inside "
-			    "'%s'", r->label);
+			    "'%.*s'", (int)(e - b), nm + b);
+			break;
+		}
+		case CLS_DOT_TRANSPOSITION:
+			snprintf(what, sizeof(what), "the dot and '%c' swapped",
+			    v->edit.a == '.' ? v->edit.b : v->edit.a);
+			break;
+		case CLS_DOT_SUBSTITUTION:
+			if (v->edit.a == '.')
+				snprintf(what, sizeof(what), "'%c' typed for "
+				    "the dot", v->edit.b);
+			else
+				snprintf(what, sizeof(what), "a dot typed for "
+				    "'%c'", v->edit.a);
 			break;
 		case CLS_DOT_OMISSION:
 			snprintf(what, sizeof(what), "a dot of '%s' left out",
