@@ -69,37 +69,30 @@ gen_one(void *ctx, const char *variant, size_t vlen, const struct edit *e)
 			return 0;
 		n = snprintf(key, sizeof(key), "%s.%s", variant, g->suffix);
 	} else {
-		if (!name_ok(variant, vlen))
-			return 0;
-		n = snprintf(key, sizeof(key), "%s.%s", g->label, variant);
 		/*
 		 * The suffix typed as another suffix (gmail.cm), or as a name
 		 * under a shorter one (yahoo.cn.uk, under uk, for yahoo.co.uk).
+		 * A suffix typo of one label is a TLD or nothing.
 		 */
-		if (n > 0 && (size_t)n < sizeof(key) &&
-		    !typo_is_icann_suffix(m, variant) &&
-		    !typo_under_icann_suffix(m, key, (size_t)n))
+		if (!name_ok(variant, vlen) || (!typo_is_icann_suffix(m, variant) &&
+		    (memchr(variant, '.', vlen) == NULL ||
+		    !typo_under_icann_suffix(m, variant, vlen))))
 			return 0;
+		n = snprintf(key, sizeof(key), "%s.%s", g->label, variant);
 	}
 	if (n < 0 || (size_t)n >= sizeof(key))
 		return 0;
 	return add_domain_key(g, key, (size_t)n, &v);
 }
 
-/*
- * edits_single() callback over the whole name "label.suffix": keeps the
- * edits that involve a dot (the others are label or suffix edits, found
- * apart) when the result is a name under an ICANN public suffix.
- */
+/* Keeps one dot edit e of the whole name when it is a name under ICANN. */
 static int
-gen_dot_edit(void *ctx, const char *variant, size_t vlen, const struct edit *e)
+gen_dot_edit(struct gen *g, const char *variant, size_t vlen,
+    const struct edit *e)
 {
-	struct gen *g = ctx;
 	struct variant v = { g->rule, 0, PART_WHOLE, 0, g->target, *e, 0,
 	    false };
 
-	if (e->a != '.' && e->b != '.')
-		return 0;
 	switch ((enum edit_class)e->cls) {
 	case EDIT_INSERTION:
 		v.cls = CLS_DOT_INSERTION;
@@ -114,11 +107,79 @@ gen_dot_edit(void *ctx, const char *variant, size_t vlen, const struct edit *e)
 		v.cls = CLS_DOT_SUBSTITUTION;
 		break;
 	default:
-		return 0;		/* a dot struck twice: never a name */
+		return 0;
 	}
 	if (!typo_under_icann_suffix(g->m, variant, vlen))
 		return 0;
 	return add_domain_key(g, variant, vlen, &v);
+}
+
+/*
+ * The single edits of the whole name (len bytes) that involve a dot: a dot
+ * left out or typed as a character, a character typed as a dot, a dot
+ * typed anywhere, the dot and a neighbour swapped.  The other edits are
+ * label or suffix edits, made apart.  Each is edit-classed as
+ * edits_single() would (position in the whole name).
+ */
+static int
+gen_dot_edits(struct gen *g, const char *name, size_t len)
+{
+	static const char ldh[] = LDH_ALPHABET;
+	char buf[NAME_MAX_LEN + 2];
+	struct edit e;
+
+	if (len + 1 >= sizeof(buf) || len > UINT8_MAX)
+		return 0;
+	for (size_t i = 0; i <= len; i++) {
+		/* A dot typed before name[i]. */
+		memcpy(buf, name, i);
+		buf[i] = '.';
+		memcpy(buf + i + 1, name + i, len - i);
+		buf[len + 1] = '\0';
+		e = (struct edit){ EDIT_INSERTION, (uint8_t)i, 0, '.' };
+		if (gen_dot_edit(g, buf, len + 1, &e) != 0)
+			return -1;
+		if (i == len)
+			break;
+		memcpy(buf, name, len);
+		buf[len] = '\0';
+		if (name[i] != '.') {
+			/* name[i] typed as a dot. */
+			buf[i] = '.';
+			e = (struct edit){ EDIT_SUBSTITUTION, (uint8_t)i, name[i],
+			    '.' };
+			if (gen_dot_edit(g, buf, len, &e) != 0)
+				return -1;
+		} else {
+			/* The dot typed as each character, or left out. */
+			for (const char *c = ldh; *c != '\0'; c++) {
+				buf[i] = *c;
+				e = (struct edit){ EDIT_SUBSTITUTION, (uint8_t)i,
+				    '.', *c };
+				if (gen_dot_edit(g, buf, len, &e) != 0)
+					return -1;
+			}
+			memcpy(buf, name, i);
+			memcpy(buf + i, name + i + 1, len - i - 1);
+			buf[len - 1] = '\0';
+			e = (struct edit){ EDIT_OMISSION, (uint8_t)i, '.', 0 };
+			if (gen_dot_edit(g, buf, len - 1, &e) != 0)
+				return -1;
+			memcpy(buf, name, len);
+			buf[len] = '\0';
+		}
+		/* The dot and its right-hand neighbour swapped (either way). */
+		if (i + 1 < len && name[i] != name[i + 1] &&
+		    (name[i] == '.' || name[i + 1] == '.')) {
+			buf[i] = name[i + 1];
+			buf[i + 1] = name[i];
+			e = (struct edit){ EDIT_TRANSPOSITION, (uint8_t)i, name[i],
+			    name[i + 1] };
+			if (gen_dot_edit(g, buf, len, &e) != 0)
+				return -1;
+		}
+	}
+	return 0;
 }
 
 /* Dot insertion, dot omission, appended and swapped TLDs of label.suffix. */
@@ -137,11 +198,9 @@ gen_structural(struct gen *g, bool swap)
 	 * g.mail.com, chase.c.om, chasec.om, c.ase.com, yahooxco.uk.
 	 */
 	n = snprintf(key, sizeof(key), "%s.%s", label, suffix);
-	if (n > 0 && (size_t)n <= 63) {
-		edits_single(key, (size_t)n, LDH_DOT_ALPHABET, gen_dot_edit, g);
-		if (g->err != 0)
-			return -1;
-	}
+	if (n > 0 && (size_t)n < sizeof(key) &&
+	    gen_dot_edits(g, key, (size_t)n) != 0)
+		return -1;
 
 	/* The suffix without its dots, glued to the label. */
 	size_t o = 0;

@@ -25,7 +25,6 @@
 
 #define LDH_ALPHABET	"abcdefghijklmnopqrstuvwxyz0123456789-"
 #define TLD_ALPHABET	"abcdefghijklmnopqrstuvwxyz0123456789"
-#define LDH_DOT_ALPHABET LDH_ALPHABET "."
 
 enum exempt_kind { EXEMPT_TLD, EXEMPT_DOMAIN, EXEMPT_ALLOWED };
 
