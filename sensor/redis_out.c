@@ -130,12 +130,15 @@ redis_out_open(struct redis_out **out, const struct ts_config *cfg,
 	*out = NULL;
 	if (!cfg->redis_enabled)
 		return 0;
+	const char *server = cfg->redis_server != NULL ? cfg->redis_server :
+	    "127.0.0.1";
+	const char *key = cfg->redis_key != NULL ? cfg->redis_key : "typosentry";
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
-	if ((gai = getaddrinfo(cfg->redis_server, NULL, &hints, &res)) != 0) {
+	if ((gai = getaddrinfo(server, NULL, &hints, &res)) != 0) {
 		snprintf(err, errlen, "output.redis.server: cannot resolve "
-		    "'%s': %s", cfg->redis_server, gai_strerror(gai));
+		    "'%s': %s", server, gai_strerror(gai));
 		return -1;
 	}
 	if ((r = calloc(1, sizeof(*r))) == NULL) {
@@ -150,9 +153,9 @@ redis_out_open(struct redis_out **out, const struct ts_config *cfg,
 	    res->ai_addr)->sin6_addr;
 	inet_ntop(res->ai_family, a, r->addr, sizeof(r->addr));
 	freeaddrinfo(res);
-	r->server = strdup(cfg->redis_server);
-	r->key = strdup(cfg->redis_key);
-	r->port = cfg->redis_port;
+	r->server = strdup(server);
+	r->key = strdup(key);
+	r->port = (int)cfg->redis_port;
 	r->mode = cfg->redis_mode;
 	r->spool_max = cfg->redis_spool;
 	r->backoff = REDIS_BACKOFF_MIN;

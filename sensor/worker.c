@@ -561,7 +561,7 @@ worker_configure(struct worker *w, const struct ts_config *cfg,
 	w->stats_interval = cfg->stats_interval;
 	w->src.host = cfg->sensor_name != NULL ? cfg->sensor_name : w->hostname;
 	w->src.community_id = cfg->community_id;
-	w->src.community_id_seed = cfg->community_id_seed;
+	w->src.community_id_seed = (uint16_t)cfg->community_id_seed;
 	return 0;
 }
 
