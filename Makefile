@@ -38,7 +38,7 @@ SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 # Everything but main.c goes into a library the tests link against.
 LIB_SRCS = $(wildcard decoders/*.c) $(wildcard rules/*.c) \
 	   $(filter-out sensor/main.c,$(wildcard sensor/*.c))
-HDRS	 = $(wildcard decoders/*.h decoders/*.def rules/*.h sensor/*.h)
+HDRS	 = $(wildcard decoders/*.h decoders/*.def rules/*.h sensor/*.h sensor/*.def)
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 FUZZ_SRCS = $(wildcard tests/fuzz/fuzz_*.c)
 

@@ -19,25 +19,10 @@
 
 #include "../decoders/smtp.h"
 #include "config.h"
+#include "config_load.h"
 
-struct loader {
-	const char	*name;
-	yaml_document_t	*doc;
-	char		*err;
-	size_t		 errlen;
-};
-
-/*
- * Writes "NAME:LINE:COL: message" to the loader's error buffer.  Called as
- * fail(...), whose value is -1: a macro, so that the static analysers
- * (which do not follow variadic calls) see that every error path returns
- * -1 and leaves no output half set.
- */
-static void fail_at(struct loader *l, const yaml_node_t *n, const char *fmt,
-    ...) __attribute__((format(printf, 3, 4)));
-#define fail(...)	(fail_at(__VA_ARGS__), -1)
-
-static void
+/* struct loader, fail() and the helpers below: config_load.h. */
+void
 fail_at(struct loader *l, const yaml_node_t *n, const char *fmt, ...)
 {
 	va_list ap;
@@ -52,13 +37,13 @@ fail_at(struct loader *l, const yaml_node_t *n, const char *fmt, ...)
 	va_end(ap);
 }
 
-static const char *
+const char *
 scalar(const yaml_node_t *n)
 {
 	return (const char *)n->data.scalar.value;
 }
 
-static int
+int
 want_scalar(struct loader *l, const yaml_node_t *n, const char *key)
 {
 	if (n->type != YAML_SCALAR_NODE)
@@ -66,7 +51,7 @@ want_scalar(struct loader *l, const yaml_node_t *n, const char *key)
 	return 0;
 }
 
-static void
+void
 strlist_free(struct strlist *s)
 {
 	for (size_t i = 0; i < s->n; i++)
@@ -78,7 +63,7 @@ strlist_free(struct strlist *s)
 }
 
 /* A sequence of strings; a single scalar is taken as a list of one. */
-static int
+int
 load_strlist(struct loader *l, yaml_node_t *n, const char *key,
     struct strlist *out)
 {
@@ -243,7 +228,7 @@ load_number(struct loader *l, yaml_node_t *n, const char *key, bool size,
 	return 0;
 }
 
-static int
+int
 load_u32(struct loader *l, yaml_node_t *n, const char *key,
     unsigned long long min, unsigned long long max, uint32_t *out)
 {
@@ -255,7 +240,7 @@ load_u32(struct loader *l, yaml_node_t *n, const char *key,
 	return 0;
 }
 
-static int
+int
 load_size(struct loader *l, yaml_node_t *n, const char *key,
     unsigned long long min, unsigned long long max, size_t *out)
 {
@@ -284,7 +269,7 @@ load_bool(struct loader *l, yaml_node_t *n, const char *key, bool *out)
 	return 0;
 }
 
-static int
+int
 load_string(struct loader *l, yaml_node_t *n, const char *key, char **out)
 {
 	if (want_scalar(l, n, key) != 0)
@@ -298,13 +283,7 @@ load_string(struct loader *l, yaml_node_t *n, const char *key, char **out)
 	return 0;
 }
 
-/* The keys of one mapping, dispatched by a table. */
-struct key_handler {
-	const char	*key;
-	int		(*load)(struct loader *, yaml_node_t *, struct ts_config *);
-};
-
-static int
+int
 walk_mapping(struct loader *l, yaml_node_t *n, const char *where,
     const struct key_handler *keys, struct ts_config *cfg)
 {
@@ -704,7 +683,7 @@ ld_run_sandbox(struct loader *l, yaml_node_t *n, struct ts_config *c)
 }
 
 /* A section whose keys are all commented out ("run:" alone): defaults. */
-static bool
+bool
 empty_section(const yaml_node_t *n)
 {
 	return n->type == YAML_SCALAR_NODE && n->data.scalar.length == 0;
@@ -1119,6 +1098,7 @@ static const struct key_handler top_keys[] = {
 	{ "stats", ld_stats },
 	{ "privacy", ld_privacy },
 	{ "run", ld_run },
+	{ "policy", config_load_policy },
 	{ NULL, NULL },
 };
 
@@ -1164,6 +1144,7 @@ config_defaults(struct ts_config *cfg)
 	cfg->run_sandbox = true;
 	cfg->stats_interval = 60;
 	cfg->privacy = PRIVACY_KEEP;
+	config_policy_defaults(&cfg->policy);
 }
 
 void
@@ -1187,6 +1168,7 @@ config_free(struct ts_config *cfg)
 	free(cfg->run_user);
 	free(cfg->run_group);
 	free(cfg->run_pidfile);
+	config_policy_free(&cfg->policy);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

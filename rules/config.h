@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "policy_config.h"
+
 #define CONFIG_MAX_PORTS	32
 #define CONFIG_MAX_QTYPES	16
 #define CONFIG_MAX_IFACES	16
@@ -116,6 +118,8 @@ struct ts_config {
 	char		*run_group;		/* run.group */
 	char		*run_pidfile;		/* run.pidfile */
 	bool		 run_sandbox;		/* run.sandbox (Landlock) */
+
+	struct policy_config policy;		/* policy.*: typosentry policyd */
 };
 
 /*

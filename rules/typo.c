@@ -1497,3 +1497,14 @@ typo_match(const struct typo_model *m, const char *name, size_t len,
 	explain(m, tld_hit, obs + tld_at, out);
 	return TYPO_MATCH;
 }
+
+bool
+typo_class_known(const char *name)
+{
+	for (int c = 0; c < CLS_COUNT; c++)
+		if (strcmp(name, class_names[c]) == 0 ||
+		    (tld_class_names[c] != NULL &&
+		    strcmp(name, tld_class_names[c]) == 0))
+			return true;
+	return false;
+}

@@ -34,6 +34,7 @@
 #include "live.h"
 #include "log.h"
 #include "output.h"
+#include "policyd.h"
 #include "sandbox.h"
 #include "tools.h"
 #include "service.h"
@@ -764,6 +765,8 @@ main(int argc, char **argv)
 		return tool_check(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "variants") == 0)
 		return tool_variants(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "policyd") == 0)
+		return policyd_main(argc - 1, argv + 1);
 	memset(&o, 0, sizeof(o));
 	memset(&a, 0, sizeof(a));
 	a.o = &o;
