@@ -114,7 +114,7 @@ struct conn {
 	struct policy_input in;
 	char		 out[REPLY_MAX];
 	size_t		 out_len, out_off;	/* a reply being written */
-	time_t		 since;		/* monotonic: connect or last reply */
+	int64_t		 since;		/* monotonic ms: connect or last reply */
 	struct conn	*prev, *next;	/* by since, oldest first */
 };
 
@@ -136,6 +136,7 @@ struct policyd {
 	/* Error messages: one a second, the others counted. */
 	time_t		 err_second;
 	uint64_t	 err_unsaid;
+	time_t		 cap_said;	/* the last "cap reached" message */
 };
 
 static void
@@ -314,7 +315,7 @@ open_unix(struct policyd *d, const char *path, char *err, size_t errlen)
 	 * is made 0666, as Postfix makes its own in private/; the directory
 	 * it is in decides who reaches it.
 	 */
-	mode_t old = umask(0);
+	mode_t old = umask(0111);
 	int rc = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
 	umask(old);
 	if (rc != 0 || listen(fd, SOMAXCONN) != 0) {
@@ -408,6 +409,15 @@ mono_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec;
+}
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* An error about a request: at most one message a second. */
@@ -513,7 +523,7 @@ accept_all(struct policyd *d)
 		}
 		c->fd = fd;
 		policy_input_init(&c->in, d->cfg->policy.max_request);
-		c->since = mono_now();
+		c->since = mono_ms();
 		ev.data.ptr = c;
 		if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
 			request_error(d, "epoll: %s", strerror(errno));
@@ -526,10 +536,16 @@ accept_all(struct policyd *d)
 		d->cnt.connections++;
 	}
 	if (d->listening) {
+		/* Said once a minute at most: a busy server sits at the cap. */
+		time_t now = mono_now();
 		d->cnt.cap_reached++;
-		ts_log(LOG_WARNING, "policyd: %zu connections, the cap "
-		    "(policy.max-connections): new ones wait until one closes",
-		    d->nconns);
+		if (d->cap_said == 0 || now - d->cap_said >= 60) {
+			ts_log(LOG_WARNING, "policyd: %zu connections, the cap "
+			    "(policy.max-connections): new ones wait until one "
+			    "closes (reached %" PRIu64 " times so far)",
+			    d->nconns, d->cnt.cap_reached);
+			d->cap_said = now;
+		}
 		listening(d, false);
 	}
 }
@@ -700,7 +716,7 @@ flush_reply(struct policyd *d, struct conn *c)
 	}
 	c->out_len = c->out_off = 0;
 	/* A reply sent: the idle clock starts again. */
-	c->since = mono_now();
+	c->since = mono_ms();
 	list_unlink(d, c);
 	list_append(d, c);
 	return true;
@@ -794,10 +810,10 @@ on_writable(struct policyd *d, struct conn *c)
 static void
 expire_idle(struct policyd *d)
 {
-	time_t now = mono_now();
+	int64_t now = mono_ms();
 
-	while (d->head != NULL &&
-	    now - d->head->since >= (time_t)d->cfg->policy.idle_timeout) {
+	while (d->head != NULL && now - d->head->since >=
+	    (int64_t)d->cfg->policy.idle_timeout * 1000) {
 		d->cnt.idle_closed++;
 		conn_close(d, d->head);
 	}
@@ -905,12 +921,11 @@ run(struct policyd *d)
 	while (!d->stop) {
 		int timeout = 1000;
 		if (d->head != NULL) {
-			time_t left = d->head->since +
-			    (time_t)d->cfg->policy.idle_timeout - mono_now();
-			if (left <= 0)
-				timeout = 0;
-			else if (left < 1)
-				timeout = 1000;
+			int64_t left = d->head->since +
+			    (int64_t)d->cfg->policy.idle_timeout * 1000 -
+			    mono_ms();
+			if (left < timeout)
+				timeout = left > 0 ? (int)left : 0;
 		}
 		int n = epoll_wait(d->epfd, evs, 64, timeout);
 		if (n < 0 && errno != EINTR) {
@@ -1004,10 +1019,14 @@ absolute(const char *path, char **keep)
 	return *keep;
 }
 
-/* The unix socket's owner becomes the user we run as (it removes it). */
+/*
+ * The unix socket and the EVE file we created as root become the user's
+ * we run as: it removes the one at exit and opens the other anew after
+ * logrotate.
+ */
 static int
-chown_socket(const char *path, const char *user, const char *group,
-    char *err, size_t errlen)
+chown_files(const char *path, const struct output *out, const char *user,
+    const char *group, char *err, size_t errlen)
 {
 	struct passwd *pw = getpwnam(user);
 	gid_t gid;
@@ -1025,8 +1044,12 @@ chown_socket(const char *path, const char *user, const char *group,
 		}
 		gid = gr->gr_gid;
 	}
-	if (chown(path, pw->pw_uid, gid) != 0) {
+	if (path != NULL && chown(path, pw->pw_uid, gid) != 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (out->owned && out->fd >= 0 && fchown(out->fd, pw->pw_uid, gid) != 0) {
+		snprintf(err, errlen, "%s: %s", out->path, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -1098,9 +1121,9 @@ policyd_main(int argc, char **argv)
 	}
 	const char *user = o.user != NULL ? o.user : d.cfg->run_user;
 	const char *group = o.user != NULL ? o.group : d.cfg->run_group;
-	if (user != NULL && d.unix_path != NULL &&
-	    chown_socket(d.unix_path, user, group, err, sizeof(err)) != 0) {
-		fprintf(stderr, "typosentry policyd: --listen: %s\n", err);
+	if (user != NULL && chown_files(d.unix_path, &d.out, user, group, err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "typosentry policyd: -u %s: %s\n", user, err);
 		goto out_listen;
 	}
 	if (o.daemon) {
@@ -1166,8 +1189,9 @@ out_listen:
 	if (d.sigfd >= 0)
 		close(d.sigfd);
 	close(d.lfd);
-	if (d.unix_path != NULL)
-		(void)unlink(d.unix_path);
+	if (d.unix_path != NULL && unlink(d.unix_path) != 0 && errno != ENOENT)
+		ts_log(LOG_WARNING, "policyd: cannot remove %s: %s (the next "
+		    "start replaces it)", d.unix_path, strerror(errno));
 	free(d.unix_path);
 out_output:
 	output_close(&d.out);
