@@ -229,8 +229,7 @@ policy_parse(const char *text, size_t len, struct policy_request *r,
 		}
 	}
 	if (!r->request.set) {
-		snprintf(err, errlen, "no request= attribute (%u lines)",
-		    lineno);
+		snprintf(err, errlen, "no request= attribute");
 		return -1;
 	}
 	if (r->request.len != sizeof("smtpd_access_policy") - 1 ||

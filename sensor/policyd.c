@@ -25,8 +25,6 @@
 #include <inttypes.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <pwd.h>
-#include <grp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1028,27 +1026,16 @@ static int
 chown_files(const char *path, const struct output *out, const char *user,
     const char *group, char *err, size_t errlen)
 {
-	struct passwd *pw = getpwnam(user);
+	uid_t uid;
 	gid_t gid;
 
-	if (pw == NULL) {
-		snprintf(err, errlen, "no user '%s'", user);
+	if (service_lookup_ids(user, group, &uid, &gid, err, errlen) != 0)
 		return -1;
-	}
-	gid = pw->pw_gid;
-	if (group != NULL) {
-		struct group *gr = getgrnam(group);
-		if (gr == NULL) {
-			snprintf(err, errlen, "no group '%s'", group);
-			return -1;
-		}
-		gid = gr->gr_gid;
-	}
-	if (path != NULL && chown(path, pw->pw_uid, gid) != 0) {
+	if (path != NULL && chown(path, uid, gid) != 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (out->owned && out->fd >= 0 && fchown(out->fd, pw->pw_uid, gid) != 0) {
+	if (out->owned && out->fd >= 0 && fchown(out->fd, uid, gid) != 0) {
 		snprintf(err, errlen, "%s: %s", out->path, strerror(errno));
 		return -1;
 	}

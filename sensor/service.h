@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /*
  * Detaches from the terminal (fork, setsid, fork), moves to "/", and
@@ -23,6 +24,13 @@ int service_pidfile_write(const char *path, char *err, size_t errlen);
 
 /* Removes path if it still holds our PID (best effort). */
 void service_pidfile_remove(const char *path);
+
+/*
+ * The ids of user (name or number) and group (name or number; NULL: the
+ * user's primary group).  Returns 0, or -1 with "unknown user 'x'" in err.
+ */
+int service_lookup_ids(const char *user, const char *group, uid_t *uid,
+    gid_t *gid, char *err, size_t errlen);
 
 /*
  * Becomes user (name or number) and group (NULL: the user's primary
