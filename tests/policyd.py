@@ -96,15 +96,16 @@ def ask(s, data):
 
 
 def policy_config(path, action="REJECT", extra="", **typo):
+    """The shipped configuration with its policy section replaced."""
     L.shipped_config(path, **typo)
+    with open(path) as f:
+        text = f.read()
     if "typo_severity" in typo:
         # The shipped severities are a block mapping under the key.
-        with open(path) as f:
-            text = f.read().replace("\n    homoglyph: 1\n", "\n")
-        with open(path, "w") as f:
-            f.write(text)
-    with open(path, "a") as f:
-        f.write("policy:\n  action: %s\n%s" % (action, extra))
+        text = text.replace("\n    homoglyph: 1\n", "\n")
+    text = re.sub(r"(?ms)^policy:\n.*?(?=^[a-z]|\Z)", "", text)
+    with open(path, "w") as f:
+        f.write(text + "policy:\n  action: %s\n%s" % (action, extra))
 
 
 class Policyd:
