@@ -20,6 +20,8 @@ Tests:
                    past policy.max-connections (32) gets every answer right;
                    SIGUSR1 logs the counters; --daemon with --pidfile;
                    a live unix socket is not taken over, a stale one is.
+  policyd-syslog   alerts to a real rsyslogd too (a private /dev/log), in
+                   the sensor's line format.
 
 usage: policyd.py BINARY TEST   (exit 0 pass, 1 fail, 77 skip)
        policyd.py --list
@@ -109,10 +111,11 @@ def policy_config(path, action="REJECT", extra="", **typo):
 
 
 class Policyd:
-    def __init__(self, binary, d, listen, cfg, extra=()):
+    def __init__(self, binary, d, listen, cfg, extra=(), prefix=()):
         self.err = open(os.path.join(d, "stderr"), "ab")
-        self.cmd = [binary, "policyd", "-c", cfg, "--listen", listen,
-                    "-l", os.path.join(d, "log")] + list(extra)
+        self.cmd = list(prefix) + [binary, "policyd", "-c", cfg, "--listen",
+                                   listen, "-l", os.path.join(d, "log")] + \
+            list(extra)
         self.proc = subprocess.Popen(self.cmd, stdout=subprocess.DEVNULL,
                                      stderr=self.err)
         self.d = d
@@ -597,7 +600,45 @@ def t_service(binary, d):
     L.wait_for(lambda: not os.path.exists(pidf), 10, "pidfile removed")
 
 
-TESTS = {"policyd-postfix": t_postfix, "policyd-service": t_service}
+# ------------------------------------------------------------------ syslog
+def t_syslog(binary, d):
+    """Alerts to a real rsyslogd, in the line format, as the sensor's."""
+    if not shutil.which("rsyslogd") or os.geteuid() != 0:
+        raise Skip("needs rsyslogd and root (a private /dev/log)")
+    os.makedirs(os.path.join(d, "log"))
+    cfg = os.path.join(d, "policy.yaml")
+    policy_config(cfg, "HOLD", syslog_enabled="true")
+    rs = L.Rsyslog(d)
+    rs.start()
+    port = free_port()
+    p = Policyd(binary, d, "inet:127.0.0.1:%d" % port, cfg,
+                prefix=L.private_dev(d, rs.sock))
+    try:
+        p.wait_log("policyd: listening on")
+        c = socket.create_connection(("127.0.0.1", port), timeout=10)
+        r = ask(c, request(client_port="41000"))
+        check(r.startswith("action=HOLD army.ml looks like army.mil"), r)
+        r = ask(c, request(recipient="friend@gmail.com"))
+        check(r == "action=DUNNO\n\n", r)
+        c.close()
+        want = ("[1:1610301:1] TYPOSENTRY policy: mail to a typo of a "
+                "protected TLD [Severity: 1] {TCP} 192.0.2.1:41000 -> "
+                "192.0.2.25:25 army.ml ~ army.mil (tld-omission)")
+        msgs = L.wait_for(lambda: [m for m in rs.messages()
+                                   if m[3] == want], 10, "the syslog line")
+        check(msgs[0][1] == "local5.notice", "facility: %s" % msgs[0][1])
+        check(len([m for m in rs.messages() if "1610301" in m[3]]) == 1,
+              "syslog: %s" % rs.messages())
+        al = check_alerts(eve(d), 1)
+        check(al[0]["src_port"] == 41000, "src_port %s" % al[0]["src_port"])
+    finally:
+        rc = p.stop()
+        rs.stop()
+    check(rc == 0, "policyd exit status %s" % rc)
+
+
+TESTS = {"policyd-postfix": t_postfix, "policyd-service": t_service,
+         "policyd-syslog": t_syslog}
 
 
 def main():
