@@ -785,6 +785,13 @@ on_readable(struct policyd *d, struct conn *c)
 			conn_close(d, c);
 			return;
 		}
+		/*
+		 * Less than asked for: the socket is drained (Postfix waits
+		 * for each reply), and a recv() now would only say EAGAIN;
+		 * epoll tells when more comes.
+		 */
+		if ((size_t)n < room)
+			return;
 	}
 }
 
