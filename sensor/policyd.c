@@ -960,19 +960,6 @@ run(struct policyd *d)
 	}
 }
 
-/* The directory part of path ("." for none), into buf. */
-static const char *
-dir_of(const char *path, char *buf, size_t size)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (slash == NULL)
-		return ".";
-	snprintf(buf, size, "%.*s", slash == path ? 1 : (int)(slash - path),
-	    path);
-	return buf;
-}
-
 /*
  * After start-up the service needs the file system only to write its EVE
  * file (anew on SIGHUP), read its configuration and the Public Suffix
@@ -991,37 +978,22 @@ enter_sandbox(const struct policyd *d, const char *eve_dir,
 	if (eve_dir != NULL)
 		r[n++] = (struct sandbox_rule){ eve_dir, SANDBOX_WRITE };
 	if (d->o->config_path != NULL)
-		r[n++] = (struct sandbox_rule){ dir_of(d->o->config_path,
+		r[n++] = (struct sandbox_rule){ service_dir_of(d->o->config_path,
 		    cfg_dir, sizeof(cfg_dir)), SANDBOX_READ };
 	if (psl != NULL && psl[0] != '\0')
-		r[n++] = (struct sandbox_rule){ dir_of(psl, psl_dir,
+		r[n++] = (struct sandbox_rule){ service_dir_of(psl, psl_dir,
 		    sizeof(psl_dir)), SANDBOX_READ };
 	r[n++] = (struct sandbox_rule){ "/etc/localtime", SANDBOX_READ };
 	if (pidfile != NULL)
-		r[n++] = (struct sandbox_rule){ dir_of(pidfile, pid_dir,
+		r[n++] = (struct sandbox_rule){ service_dir_of(pidfile, pid_dir,
 		    sizeof(pid_dir)), SANDBOX_READ | SANDBOX_REMOVE };
 	if (d->unix_path != NULL)
-		r[n++] = (struct sandbox_rule){ dir_of(d->unix_path, sock_dir,
+		r[n++] = (struct sandbox_rule){ service_dir_of(d->unix_path, sock_dir,
 		    sizeof(sock_dir)), SANDBOX_REMOVE };
 #if defined(__SANITIZE_ADDRESS__)
 	r[n++] = (struct sandbox_rule){ "/proc/self", SANDBOX_READ };
 #endif
 	return sandbox_enter(r, n, err, errlen) < 0 ? -1 : 0;
-}
-
-/* path made absolute against the current directory (a daemon runs in /). */
-static const char *
-absolute(const char *path, char **keep)
-{
-	char cwd[4096];
-
-	if (path == NULL || path[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
-		return path;
-	size_t n = strlen(cwd) + strlen(path) + 2;
-	if ((*keep = malloc(n)) == NULL)
-		return path;
-	snprintf(*keep, n, "%s/%s", cwd, path);
-	return *keep;
 }
 
 /*
@@ -1067,9 +1039,9 @@ policyd_main(int argc, char **argv)
 	if ((rc = parse_options(argc, argv, &o)) != 0)
 		return rc;
 	if (o.daemon) {
-		o.config_path = absolute(o.config_path, &abs_keep[0]);
-		o.log_dir = absolute(o.log_dir, &abs_keep[1]);
-		o.pidfile = absolute(o.pidfile, &abs_keep[2]);
+		o.config_path = service_absolute_path(o.config_path, &abs_keep[0]);
+		o.log_dir = service_absolute_path(o.log_dir, &abs_keep[1]);
+		o.pidfile = service_absolute_path(o.pidfile, &abs_keep[2]);
 	}
 	rc = EXIT_USAGE;
 	if ((d.cfg = calloc(1, sizeof(*d.cfg))) == NULL)

@@ -8,7 +8,11 @@
 #ifndef TS_POLICYD_H
 #define TS_POLICYD_H
 
-/* argv[0] is "policyd".  Returns the process's exit status. */
-int policyd_main(int argc, char **argv);
+/*
+ * argv[0] is "policyd".  Returns the process's exit status.  Never
+ * inlined: with link-time optimisation, main() absorbing it stops
+ * inlining the capture loop, about 0.5% more instructions per packet.
+ */
+int policyd_main(int argc, char **argv) __attribute__((noinline));
 
 #endif

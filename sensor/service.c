@@ -266,3 +266,30 @@ service_drop_privileges(const char *user, const char *group,
 	}
 	return 0;
 }
+
+const char *
+service_absolute_path(const char *path, char **keep)
+{
+	char cwd[4096];
+
+	if (path == NULL || path[0] == '/' || strcmp(path, "-") == 0 ||
+	    getcwd(cwd, sizeof(cwd)) == NULL)
+		return path;
+	size_t n = strlen(cwd) + strlen(path) + 2;
+	if ((*keep = malloc(n)) == NULL)
+		return path;
+	snprintf(*keep, n, "%s/%s", cwd, path);
+	return *keep;
+}
+
+const char *
+service_dir_of(const char *path, char *buf, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return ".";
+	snprintf(buf, size, "%.*s", slash == path ? 1 : (int)(slash - path),
+	    path);
+	return buf;
+}

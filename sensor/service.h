@@ -43,4 +43,14 @@ int service_lookup_ids(const char *user, const char *group, uid_t *uid,
 int service_drop_privileges(const char *user, const char *group,
     bool keep_capture, char *err, size_t errlen);
 
+/*
+ * path made absolute against the current directory (a daemon runs in
+ * "/"): path itself when already absolute, NULL or "-", else a copy the
+ * caller frees through *keep.
+ */
+const char *service_absolute_path(const char *path, char **keep);
+
+/* The directory part of path ("." for none), into buf of size bytes. */
+const char *service_dir_of(const char *path, char *buf, size_t size);
+
 #endif
