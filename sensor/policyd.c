@@ -450,14 +450,14 @@ request_error(struct policyd *d, const char *fmt, ...)
 static void
 list_unlink(struct policyd *d, struct conn *c)
 {
-	if (c->prev != NULL)
-		c->prev->next = c->next;
-	else
+	if (d->head == c)
 		d->head = c->next;
-	if (c->next != NULL)
-		c->next->prev = c->prev;
 	else
+		c->prev->next = c->next;
+	if (d->tail == c)
 		d->tail = c->prev;
+	else
+		c->next->prev = c->prev;
 	c->prev = c->next = NULL;
 }
 
@@ -815,12 +815,15 @@ on_writable(struct policyd *d, struct conn *c)
 static void
 expire_idle(struct policyd *d)
 {
-	int64_t now = mono_ms();
+	int64_t now = mono_ms(), limit = (int64_t)d->cfg->policy.idle_timeout *
+	    1000;
+	struct conn *c, *next;
 
-	while (d->head != NULL && now - d->head->since >=
-	    (int64_t)d->cfg->policy.idle_timeout * 1000) {
+	/* Oldest first: the first one still in time ends the walk. */
+	for (c = d->head; c != NULL && now - c->since >= limit; c = next) {
+		next = c->next;
 		d->cnt.idle_closed++;
-		conn_close(d, d->head);
+		conn_close(d, c);
 	}
 }
 
@@ -1140,8 +1143,10 @@ policyd_main(int argc, char **argv)
 	    typo_model_variants(d.model));
 	run(&d);
 	ts_log(LOG_NOTICE, "policyd: stopping (signal)");
-	while (d.head != NULL)
-		conn_close(&d, d.head);
+	for (struct conn *c = d.head, *next; c != NULL; c = next) {
+		next = c->next;
+		conn_close(&d, c);
+	}
 	log_counters(&d, false);
 	if (!o.quiet)
 		log_counters(&d, true);
