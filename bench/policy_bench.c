@@ -155,22 +155,25 @@ main(int argc, char **argv)
 	int secs = argc > 3 ? atoi(argv[3]) : 5;
 	double rate = argc > 4 ? atof(argv[4]) : 0;
 	int64_t interval = rate > 0 ? (int64_t)(1e9 * nconn / rate) : 0;
-	int ep;
+	int ep = -1, rc = 1;
 
 	if (argc < 2 || nconn < 1 || nconn > MAX_CONNS || secs < 1) {
 		fprintf(stderr, "usage: policy_bench unix:PATH|inet:HOST:PORT "
 		    "[CONNECTIONS [SECONDS]]\n");
 		return 2;
 	}
-	if ((cl = calloc((size_t)nconn, sizeof(*cl))) == NULL ||
-	    (ep = epoll_create1(0)) < 0)
+	if ((cl = calloc((size_t)nconn, sizeof(*cl))) == NULL)
 		return 1;
+	for (int i = 0; i < nconn; i++)
+		cl[i].fd = -1;
+	if ((ep = epoll_create1(0)) < 0)
+		goto out;
 	for (int i = 0; i < nconn; i++) {
 		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &cl[i] };
 		if ((cl[i].fd = connect_to(argv[1])) < 0) {
 			fprintf(stderr, "policy_bench: cannot connect to %s: %s\n",
 			    argv[1], strerror(errno));
-			return 1;
+			goto out;
 		}
 		epoll_ctl(ep, EPOLL_CTL_ADD, cl[i].fd, &ev);
 	}
@@ -190,7 +193,7 @@ main(int argc, char **argv)
 				next_request(c, n++);
 				c->next_at = 0;
 				if (send_some(c) != 0)
-					return 1;
+					goto out;
 			} else if (c->next_at < wake) {
 				wake = c->next_at;
 			}
@@ -205,7 +208,7 @@ main(int argc, char **argv)
 			if (r <= 0) {
 				fprintf(stderr, "policy_bench: connection "
 				    "closed by policyd\n");
-				return 1;
+				goto out;
 			}
 			c->in_len += (size_t)r;
 			if (c->in_len < 2 || c->in[c->in_len - 1] != '\n' ||
@@ -229,7 +232,7 @@ main(int argc, char **argv)
 			}
 			next_request(c, n++);
 			if (send_some(c) != 0)
-				return 1;
+				goto out;
 		}
 	}
 	uint64_t p50 = 0, p99 = 0, max = 0, acc = 0;
@@ -253,9 +256,14 @@ main(int argc, char **argv)
 	    (unsigned long long)p50, (unsigned long long)p99,
 	    (unsigned long long)max, max == HIST_US ? "+" : "", nconn, rate,
 	    (unsigned long long)typos);
+	rc = 0;
+out:
 	for (int i = 0; i < nconn; i++)
-		close(cl[i].fd);
+		if (cl[i].fd >= 0)
+			close(cl[i].fd);
+	if (ep >= 0)
+		close(ep);
 	free(cl);
 	(void)done;
-	return 0;
+	return rc;
 }
