@@ -1076,9 +1076,18 @@ policyd_main(int argc, char **argv)
 		fprintf(stderr, "typosentry policyd: out of memory\n");
 		goto out;
 	}
+	/*
+	 * output.format as for the sensor: line (fast.log) when asked, or
+	 * when records would go to a terminal without --stdout.
+	 */
+	bool line = d.cfg->output_format != OUTPUT_FORMAT_AUTO ?
+	    d.cfg->output_format == OUTPUT_FORMAT_LINE :
+	    dir == NULL && !o.to_stdout && !d.cfg->eve_stdout &&
+	    isatty(STDOUT_FILENO);
 	if (!eve_on) {
 		output_open_none(&d.out);
-	} else if (output_open(&d.out, dir, err, sizeof(err)) != 0) {
+	} else if (output_open_format(&d.out, dir, line, err,
+	    sizeof(err)) != 0) {
 		fprintf(stderr, "typosentry policyd: cannot open the EVE log: "
 		    "%s\n", err);
 		goto out_json;
