@@ -12,7 +12,9 @@
 #include <strings.h>
 #include <sys/socket.h>
 
-#include "config_load.h"
+#include "config_policy.h"
+#include "config_show.h"
+#include "config_values.h"
 
 static const char *const action_names[POLICY_ACTION_COUNT] = {
 	[POLICY_DUNNO] = "DUNNO",
@@ -63,6 +65,13 @@ config_policy_free(struct policy_config *p)
 	memset(p, 0, sizeof(*p));
 }
 
+/* A key left empty ("clients:" alone): its default. */
+static bool
+empty(const yaml_node_t *n)
+{
+	return n->type == YAML_SCALAR_NODE && n->data.scalar.length == 0;
+}
+
 static int
 parse_action(struct loader *l, yaml_node_t *n, const char *key,
     enum policy_action *out)
@@ -78,21 +87,21 @@ parse_action(struct loader *l, yaml_node_t *n, const char *key,
 	    "WARN, PREPEND or DUNNO)", key, scalar(n));
 }
 
-static int
-ld_action(struct loader *l, yaml_node_t *n, struct ts_config *c)
+int
+config_ld_policy_action(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
 	return parse_action(l, n, "policy.action", &c->policy.action);
 }
 
 /* policy.severity-actions: { 1: REJECT, 3: WARN } */
-static int
-ld_severity_actions(struct loader *l, yaml_node_t *n, struct ts_config *c)
+int
+config_ld_policy_severity_actions(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
 	const char *key = "policy.severity-actions";
 
 	for (int i = 0; i < 5; i++)
 		c->policy.severity_action[i] = -1;
-	if (empty_section(n))
+	if (empty(n))
 		return 0;
 	if (n->type != YAML_MAPPING_NODE)
 		return fail(l, n, "%s: expected a mapping of severities (1 to "
@@ -118,8 +127,8 @@ ld_severity_actions(struct loader *l, yaml_node_t *n, struct ts_config *c)
 }
 
 /* policy.class-actions: { homoglyph: REJECT, appended-tld: WARN } */
-static int
-ld_class_actions(struct loader *l, yaml_node_t *n, struct ts_config *c)
+int
+config_ld_policy_class_actions(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
 	const char *key = "policy.class-actions";
 	struct policy_config *pc = &c->policy;
@@ -132,7 +141,7 @@ ld_class_actions(struct loader *l, yaml_node_t *n, struct ts_config *c)
 	pc->class_line = pc->class_col = NULL;
 	pc->class_action = NULL;
 	pc->n_class = 0;
-	if (empty_section(n))
+	if (empty(n))
 		return 0;
 	if (n->type != YAML_MAPPING_NODE)
 		return fail(l, n, "%s: expected a mapping of typo classes to "
@@ -170,8 +179,8 @@ ld_class_actions(struct loader *l, yaml_node_t *n, struct ts_config *c)
 }
 
 /* policy.header: a header name as RFC 5322 section 3.6.8 allows. */
-static int
-ld_header(struct loader *l, yaml_node_t *n, struct ts_config *c)
+int
+config_ld_policy_header(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
 	if (load_string(l, n, "policy.header", &c->policy.header) != 0)
 		return -1;
@@ -198,7 +207,7 @@ load_lower_list(struct loader *l, yaml_node_t *n, const char *key,
 	free_list(*out, *count);
 	*out = NULL;
 	*count = 0;
-	if (empty_section(n))
+	if (empty(n))
 		return 0;
 	if (load_strlist(l, n, key, &s) != 0) {
 		strlist_free(&s);
@@ -230,15 +239,15 @@ load_lower_list(struct loader *l, yaml_node_t *n, const char *key,
 	return 0;
 }
 
-static int
-ld_except_senders(struct loader *l, yaml_node_t *n, struct ts_config *c)
+int
+config_ld_policy_except_senders(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
 	return load_lower_list(l, n, "policy.exceptions.senders", false,
 	    &c->policy.except_senders, &c->policy.n_except_senders);
 }
 
-static int
-ld_except_domains(struct loader *l, yaml_node_t *n, struct ts_config *c)
+int
+config_ld_policy_except_domains(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
 	return load_lower_list(l, n, "policy.exceptions.sender-domains", true,
 	    &c->policy.except_domains, &c->policy.n_except_domains);
@@ -288,8 +297,8 @@ parse_net(const char *text, struct policy_net *out)
 	return true;
 }
 
-static int
-ld_except_clients(struct loader *l, yaml_node_t *n, struct ts_config *c)
+int
+config_ld_policy_except_clients(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
 	const char *key = "policy.exceptions.clients";
 	struct policy_config *pc = &c->policy;
@@ -298,7 +307,7 @@ ld_except_clients(struct loader *l, yaml_node_t *n, struct ts_config *c)
 	free(pc->except_clients);
 	pc->except_clients = NULL;
 	pc->n_except_clients = 0;
-	if (empty_section(n))
+	if (empty(n))
 		return 0;
 	if (load_strlist(l, n, key, &s) != 0) {
 		strlist_free(&s);
@@ -324,58 +333,104 @@ ld_except_clients(struct loader *l, yaml_node_t *n, struct ts_config *c)
 	return 0;
 }
 
-static const struct key_handler exception_keys[] = {
-	{ "senders", ld_except_senders },
-	{ "sender-domains", ld_except_domains },
-	{ "clients", ld_except_clients },
-	{ NULL, NULL },
-};
-
-static int
-ld_exceptions(struct loader *l, yaml_node_t *n, struct ts_config *c)
-{
-	if (empty_section(n))
-		return 0;
-	return walk_mapping(l, n, "policy.exceptions", exception_keys, c);
-}
-
-static int
-ld_max_connections(struct loader *l, yaml_node_t *n, struct ts_config *c)
+int
+config_ld_policy_max_connections(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
 	return load_u32(l, n, "policy.max-connections", 1, 65536,
 	    &c->policy.max_connections);
 }
 
-static int
-ld_idle_timeout(struct loader *l, yaml_node_t *n, struct ts_config *c)
+int
+config_ld_policy_idle_timeout(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
 	return load_u32(l, n, "policy.idle-timeout", 1, 86400,
 	    &c->policy.idle_timeout);
 }
 
-static int
-ld_max_request(struct loader *l, yaml_node_t *n, struct ts_config *c)
+int
+config_ld_policy_max_request(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
 	return load_size(l, n, "policy.max-request-size", 1024, 1u << 20,
 	    &c->policy.max_request);
 }
 
-static const struct key_handler policy_keys[] = {
-	{ "action", ld_action },
-	{ "severity-actions", ld_severity_actions },
-	{ "class-actions", ld_class_actions },
-	{ "header", ld_header },
-	{ "exceptions", ld_exceptions },
-	{ "max-connections", ld_max_connections },
-	{ "idle-timeout", ld_idle_timeout },
-	{ "max-request-size", ld_max_request },
-	{ NULL, NULL },
-};
-
-int
-config_load_policy(struct loader *l, yaml_node_t *n, struct ts_config *c)
+/* What --dump-config writes for the keys above. */
+void
+config_show_policy_action(FILE *f, const struct ts_config *c)
 {
-	if (empty_section(n))
-		return 0;
-	return walk_mapping(l, n, "policy", policy_keys, c);
+	fputs(policy_action_name(c->policy.action), f);
+}
+
+void
+config_show_policy_severity_actions(FILE *f, const struct ts_config *c)
+{
+	bool first = true;
+
+	fputc('{', f);
+	for (int i = 1; i <= 4; i++) {
+		if (c->policy.severity_action[i] < 0)
+			continue;
+		fprintf(f, "%s%d: %s", first ? "" : ", ", i, policy_action_name(
+		    (enum policy_action)c->policy.severity_action[i]));
+		first = false;
+	}
+	fputc('}', f);
+}
+
+void
+config_show_policy_class_actions(FILE *f, const struct ts_config *c)
+{
+	fputc('{', f);
+	for (size_t i = 0; i < c->policy.n_class; i++) {
+		fputs(i > 0 ? ", " : "", f);
+		config_show_string(f, c->policy.class_key[i]);
+		fprintf(f, ": %s", policy_action_name(c->policy.class_action[i]));
+	}
+	fputc('}', f);
+}
+
+void
+config_show_policy_header(FILE *f, const struct ts_config *c)
+{
+	config_show_string(f, c->policy.header != NULL ? c->policy.header :
+	    POLICY_DEFAULT_HEADER);
+}
+
+static void
+show_list(FILE *f, char *const *v, size_t n)
+{
+	fputc('[', f);
+	for (size_t i = 0; i < n; i++) {
+		fputs(i > 0 ? ", " : "", f);
+		config_show_string(f, v[i]);
+	}
+	fputc(']', f);
+}
+
+void
+config_show_policy_except_senders(FILE *f, const struct ts_config *c)
+{
+	show_list(f, c->policy.except_senders, c->policy.n_except_senders);
+}
+
+void
+config_show_policy_except_domains(FILE *f, const struct ts_config *c)
+{
+	show_list(f, c->policy.except_domains, c->policy.n_except_domains);
+}
+
+void
+config_show_policy_except_clients(FILE *f, const struct ts_config *c)
+{
+	fputc('[', f);
+	for (size_t i = 0; i < c->policy.n_except_clients; i++) {
+		const struct policy_net *n = &c->policy.except_clients[i];
+		char text[INET6_ADDRSTRLEN];
+		if (inet_ntop(n->family, n->bytes, text, sizeof(text)) == NULL)
+			snprintf(text, sizeof(text), "?");
+		fprintf(f, "%s%s%s/%u%s", i > 0 ? ", " : "",
+		    n->family == AF_INET6 ? "\"" : "", text, n->prefix,
+		    n->family == AF_INET6 ? "\"" : "");
+	}
+	fputc(']', f);
 }

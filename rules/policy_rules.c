@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 
 #include "../decoders/smtp.h"
+#include "config_policy.h"
 #include "policy_rules.h"
 #include "signatures.h"
 
@@ -187,7 +188,7 @@ policy_action_text(const struct ts_config *cfg,
     const struct policy_decision *d, char *out, size_t outsize)
 {
 	const char *header = cfg->policy.header != NULL ?
-	    cfg->policy.header : "X-Typo-Warning";
+	    cfg->policy.header : POLICY_DEFAULT_HEADER;
 	int n;
 
 	if (outsize == 0)

@@ -53,7 +53,7 @@ defaults(void **state)
 	for (int i = 1; i <= 4; i++)
 		assert_int_equal(c.policy.severity_action[i], -1);
 	assert_int_equal(c.policy.n_class, 0);
-	assert_null(c.policy.header);
+	assert_string_equal(c.policy.header, "X-Typo-Warning");
 	assert_int_equal(c.policy.max_connections, 1024);
 	assert_int_equal(c.policy.idle_timeout, 300);
 	assert_int_equal(c.policy.max_request, 16384);
