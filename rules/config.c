@@ -1034,7 +1034,7 @@ config_parse(struct ts_config *cfg, const char *name, const char *text,
 
 static void
 dump_keys(FILE *f, const struct ts_config *cfg,
-    const struct key_handler *keys, const char *prefix)
+    const struct key_handler *keys, const char *prefix, bool only_set)
 {
 	char path[256];
 	unsigned line;
@@ -1043,9 +1043,11 @@ dump_keys(FILE *f, const struct ts_config *cfg,
 		snprintf(path, sizeof(path), "%s%s%s", prefix,
 		    *prefix != '\0' ? "." : "", h->key);
 		if (h->sub != NULL) {
-			dump_keys(f, cfg, h->sub, path);
+			dump_keys(f, cfg, h->sub, path, only_set);
 			continue;
 		}
+		if (only_set && !config_key_set(cfg, path, NULL))
+			continue;
 		fprintf(f, "%s = ", path);
 		config_show_value(f, cfg, &h->show);
 		if (config_key_set(cfg, path, &line))
@@ -1056,9 +1058,9 @@ dump_keys(FILE *f, const struct ts_config *cfg,
 }
 
 void
-config_dump(FILE *f, const struct ts_config *cfg)
+config_dump(FILE *f, const struct ts_config *cfg, bool only_set)
 {
-	dump_keys(f, cfg, top_keys, "");
+	dump_keys(f, cfg, top_keys, "", only_set);
 }
 
 int

@@ -154,8 +154,9 @@ void config_free(struct ts_config *cfg);
 /*
  * Writes every key, one "key = value  # origin" line each, in the order
  * of the README: the origin is "default" or FILE:LINE (--dump-config).
+ * With only_set, the keys the file gave alone (as postconf -n).
  */
-void config_dump(FILE *f, const struct ts_config *cfg);
+void config_dump(FILE *f, const struct ts_config *cfg, bool only_set);
 
 /* Whether the file gave key ("typo.append-tlds"), and on which line. */
 bool config_key_set(const struct ts_config *cfg, const char *key,

@@ -806,6 +806,8 @@ main(int argc, char **argv)
 		return tool_check(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "variants") == 0)
 		return tool_variants(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "config") == 0)
+		return tool_config(argc - 1, argv + 1);
 	memset(&o, 0, sizeof(o));
 	memset(&a, 0, sizeof(a));
 	a.o = &o;
@@ -848,7 +850,7 @@ main(int argc, char **argv)
 		goto out;
 	if (o.test_config || o.dump_config) {
 		if (o.dump_config)
-			config_dump(stdout, a.cfg);
+			config_dump(stdout, a.cfg, false);
 		if (o.test_config) {
 			fprintf(stderr, "typosentry: configuration %s is valid "
 			    "(%zu typo variants)\n", a.cfg->path,
