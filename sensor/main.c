@@ -808,6 +808,8 @@ main(int argc, char **argv)
 		return tool_variants(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "config") == 0)
 		return tool_config(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "report") == 0)
+		return tool_report(argc - 1, argv + 1);
 	memset(&o, 0, sizeof(o));
 	memset(&a, 0, sizeof(a));
 	a.o = &o;

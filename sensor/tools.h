@@ -11,4 +11,7 @@ int tool_check(int argc, char **argv);
 int tool_variants(int argc, char **argv);
 int tool_config(int argc, char **argv);
 
+/* `typosentry report` (report_cli.c): EVE logs into an HTML report. */
+int tool_report(int argc, char **argv);
+
 #endif
