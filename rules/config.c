@@ -19,6 +19,7 @@
 
 #include "../decoders/smtp.h"
 #include "config.h"
+#include "config_policy.h"
 #include "config_show.h"
 #include "config_values.h"
 
@@ -828,6 +829,50 @@ ld_output(struct loader *l, yaml_node_t *n, struct ts_config *c)
 	return walk_mapping(l, n, "output", output_keys, c);
 }
 
+/* policy: typosentry policyd (config_policy.c). */
+static const struct key_handler policy_exception_keys[] = {
+	KEY_FN("senders", config_ld_policy_except_senders,
+	    config_show_policy_except_senders),
+	KEY_FN("sender-domains", config_ld_policy_except_domains,
+	    config_show_policy_except_domains),
+	KEY_FN("clients", config_ld_policy_except_clients,
+	    config_show_policy_except_clients),
+	END_KEYS,
+};
+
+static int
+ld_policy_exceptions(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	if (empty_section(n))
+		return 0;
+	return walk_mapping(l, n, "policy.exceptions", policy_exception_keys, c);
+}
+
+static const struct key_handler policy_keys[] = {
+	KEY_FN("action", config_ld_policy_action, config_show_policy_action),
+	KEY_FN("class-actions", config_ld_policy_class_actions,
+	    config_show_policy_class_actions),
+	KEY_FN("severity-actions", config_ld_policy_severity_actions,
+	    config_show_policy_severity_actions),
+	KEY_FN("header", config_ld_policy_header, config_show_policy_header),
+	SECTION("exceptions", ld_policy_exceptions, policy_exception_keys),
+	KEY("max-connections", config_ld_policy_max_connections, COUNT,
+	    policy.max_connections),
+	KEY("idle-timeout", config_ld_policy_idle_timeout, COUNT,
+	    policy.idle_timeout),
+	KEY("max-request-size", config_ld_policy_max_request, SIZE,
+	    policy.max_request),
+	END_KEYS,
+};
+
+static int
+ld_policy(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	if (empty_section(n))
+		return 0;
+	return walk_mapping(l, n, "policy", policy_keys, c);
+}
+
 static const struct key_handler top_keys[] = {
 	SECTION("protect", ld_protect, protect_keys),
 	KEY("allow", ld_allow, NAMES, allow),
@@ -845,6 +890,7 @@ static const struct key_handler top_keys[] = {
 	SECTION("stats", ld_stats, stats_keys),
 	SECTION("privacy", ld_privacy, privacy_keys),
 	SECTION("run", ld_run, run_keys),
+	SECTION("policy", ld_policy, policy_keys),
 	END_KEYS,
 };
 
@@ -891,6 +937,7 @@ config_defaults(struct ts_config *cfg)
 	cfg->run_sandbox = true;
 	cfg->stats_interval = 60;
 	cfg->privacy = PRIVACY_KEEP;
+	config_policy_defaults(&cfg->policy);
 }
 
 void
@@ -915,6 +962,7 @@ config_free(struct ts_config *cfg)
 	free(cfg->run_user);
 	free(cfg->run_group);
 	free(cfg->run_pidfile);
+	config_policy_free(&cfg->policy);
 	memset(cfg, 0, sizeof(*cfg));
 }
 

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "policy_config.h"
+
 #define CONFIG_MAX_PORTS	32
 #define CONFIG_MAX_QTYPES	16
 #define CONFIG_MAX_IFACES	16
@@ -129,6 +131,8 @@ struct ts_config {
 	char		*run_group;		/* run.group */
 	char		*run_pidfile;		/* run.pidfile */
 	bool		 run_sandbox;		/* run.sandbox (Landlock) */
+
+	struct policy_config policy;		/* policy.*: typosentry policyd */
 };
 
 /*

@@ -37,7 +37,11 @@
 	X(SIG_SMTP_TYPO_SERVER,   1610103, 1, 1,			\
 	    "TYPOSENTRY SMTP session to the mail server of a typo domain") \
 	X(SIG_INCIDENT,           1610200, 1, 3,			\
-	    "TYPOSENTRY incident summary: mail to a typo domain")
+	    "TYPOSENTRY incident summary: mail to a typo domain")	\
+	X(SIG_POLICY_RCPT_TLD,    1610301, 1, 1,			\
+	    "TYPOSENTRY policy: mail to a typo of a protected TLD")	\
+	X(SIG_POLICY_RCPT_DOMAIN, 1610302, 1, 1,			\
+	    "TYPOSENTRY policy: mail to a typo of a protected domain")
 
 enum sig_id {
 #define TS_SIG_ENUM(e, sid, rev, sev, msg) e,
