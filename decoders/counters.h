@@ -72,8 +72,8 @@
 	X(smtp_starttls,	"SMTP sessions that went to TLS")	\
 	X(smtp_gaps,		"SMTP streams resynchronised after a gap") \
 	X(incidents_opened,	"incidents opened")			\
-	X(incidents_closed,	"incidents closed (summary written)")	\
-	X(incidents_evicted,	"incidents closed early: table full")	\
+	X(incidents_closed,	"incidents closed by the window or the end of input (summary written)") \
+	X(incidents_closed_early, "incidents closed early, table full (summary written)") \
 	X(names_checked,	"names given to the typo matcher")	\
 	X(names_invalid,	"names the matcher refused (too long, bad bytes)") \
 	X(alerts,		"alerts raised")			\

@@ -331,6 +331,51 @@ eve_smtp_event(struct json *j, const struct eve_ctx *c,
 	json_close_object(j);
 }
 
+static const char *
+close_name(uint8_t why)
+{
+	switch (why) {
+	case CLOSE_EARLY:	return "table-full";
+	case CLOSE_END:		return "end-of-input";
+	default:		return "window";
+	}
+}
+
+/* What an incident's sessions showed, and how its summary came. */
+static void
+incident_evidence(struct json *j, const struct incident *inc)
+{
+	json_uint(j, "app_bytes_sent", inc->app_bytes);
+	json_string(j, "verdict", inc->verdict == VERDICT_NONE ?
+	    "unknown" : mail_verdict_name((enum mail_verdict)inc->verdict));
+	json_open_array(j, "clients");
+	for (unsigned i = 0; i < inc->nclients; i++)
+		addr_string(j, NULL, &inc->clients[i]);
+	json_close_array(j);
+	if (inc->more_clients)
+		json_bool(j, "clients_truncated", true);
+	json_uint(j, "sessions_ended", inc->sessions_ended);
+	json_open_array(j, "sessions");
+	for (unsigned i = 0; i < inc->nsess; i++) {
+		const struct corr_session *s = &inc->sess[i];
+		json_open_object(j, NULL);
+		json_uint(j, "flow_id", s->flow_id);
+		addr_string(j, "client", &s->client);
+		addr_string(j, "server", &s->server);
+		json_uint(j, "server_port", s->sport);
+		json_string(j, "verdict",
+		    mail_verdict_name((enum mail_verdict)s->verdict));
+		json_bool(j, "tls", s->tls);
+		json_uint(j, "bytes_toserver", s->bytes_toserver);
+		json_uint(j, "app_bytes_toserver", s->app_bytes_toserver);
+		json_string(j, "end", mail_end_name((enum mail_end)s->end));
+		json_close_object(j);
+	}
+	json_close_array(j);
+	json_bool(j, "closed_early", inc->closed_by == CLOSE_EARLY);
+	json_string(j, "closed_by", close_name(inc->closed_by));
+}
+
 void
 eve_incident(struct json *j, const struct eve_ctx *c,
     const struct incident *inc, const struct typo_match *m)
@@ -373,6 +418,7 @@ eve_incident(struct json *j, const struct eve_ctx *c,
 	json_bool(j, "recipient_accepted", inc->rcpt_accepted);
 	json_bool(j, "message_accepted", inc->message_accepted);
 	json_uint(j, "bytes_sent", inc->bytes);
+	incident_evidence(j, inc);
 	json_close_object(j);
 	json_close_object(j);
 	json_close_object(j);

@@ -165,7 +165,7 @@ dns_message(struct worker *w, struct slice msg, const struct packet *pkt,
 	}
 	/* The addresses of typo domains' exchanges, from any answer. */
 	if (w->corr != NULL && w->dns.qr)
-		correlate_dns_addresses(w->corr, &w->dns);
+		correlate_dns_addresses(w->corr, 0, &w->dns);
 	/* The names were counted when screened. */
 	if (!alerts ||
 	    dns_rules_eval(w->model, w->cfg, &w->dns, &w->hit, NULL) == 0)
@@ -175,8 +175,9 @@ dns_message(struct worker *w, struct slice msg, const struct packet *pkt,
 	if (w->corr != NULL) {
 		/* The client asked; the resolver answered. */
 		bool resp = w->dns.qr;
+		struct corr_host client = { resp ? ep->dst : ep->src, 0 };
 		struct incident *inc = correlate_dns(w->corr, &w->now,
-		    resp ? &ep->dst : &ep->src, resp ? &ep->src : &ep->dst,
+		    &client, resp ? &ep->src : &ep->dst,
 		    flow_id, w->hit.match.observed, w->hit.match.protected_name,
 		    &w->dns, &w->cnt);
 		if (inc != NULL)
@@ -226,8 +227,9 @@ smtp_event(void *ctx, const struct smtp_event *ev)
 	}
 	bool hit = smtp_rules_eval(w->names, w->model, ev, &w->hit,
 	    &w->cnt) != 0;
+	struct corr_host client = { ep.src, 0 }, server = { ep.dst, 0 };
 	bool linked = w->corr != NULL &&
-	    correlate_server(w->corr, &ep.dst, &link);
+	    correlate_server(w->corr, &server, &link);
 	if (!hit && linked) {
 		/*
 		 * The recipient's domain is no typo, but the server is the
@@ -248,9 +250,11 @@ smtp_event(void *ctx, const struct smtp_event *ev)
 	w->hit.link = link;
 	w->hit.link.valid = linked;
 	if (w->corr != NULL) {
-		struct incident *inc = correlate_rcpt(w->corr, &w->now, &ep.src,
+		struct incident *inc = correlate_rcpt(w->corr, &w->now, &client,
 		    &ep.dst, d->f->id, w->hit.match.observed,
-		    w->hit.match.protected_name, ev, &w->cnt);
+		    w->hit.match.protected_name, ev,
+		    a != NULL ? a->incident : NULL,
+		    a != NULL ? a->incident_id : 0, &w->cnt);
 		if (inc != NULL) {
 			w->hit.incident = inc->id;
 			if (a != NULL) {
@@ -297,7 +301,7 @@ incidents_expire(struct worker *w, const struct timeval *now)
 			return;
 		w->corr_last = now->tv_sec;
 	}
-	correlate_expire(w->corr, now, incident_closed, w, &w->cnt);
+	correlate_expire(w->corr, now, &w->cnt);
 }
 
 static void
@@ -521,8 +525,13 @@ worker_init(struct worker *w, const struct ts_config *cfg,
 		json_free(&w->json);
 		return -1;
 	}
+	struct corr_limits cl = {
+		.window = cfg->incident_window,
+		.max_lookups = cfg->corr_max_lookups,
+		.max_incidents = cfg->corr_max_incidents,
+	};
 	if (cfg->incident_window > 0 &&
-	    (w->corr = correlator_new(cfg->incident_window)) == NULL) {
+	    (w->corr = correlator_new(&cl, incident_closed, w)) == NULL) {
 		defrag_free(&w->defrag);
 		flow_table_free(&w->flows);
 		json_free(&w->json);
