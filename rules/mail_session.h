@@ -46,6 +46,7 @@ struct mail_session {
 	bool		 refused;		/* RST from the server before SYN-ACK */
 	bool		 rst;			/* a RST, either way */
 	bool		 rst_before_data;	/* ... before any payload */
+	bool		 fin[2];		/* FIN seen, by direction */
 	uint8_t		 end;			/* enum mail_end */
 	/* TCP payload each way (enum flow_dir), from sequence numbers. */
 	uint64_t	 bytes[2];
