@@ -29,7 +29,7 @@ struct lookup {
 	char		 exchange[NAME_MAX_LEN + 1];
 	struct ip_addr	 addrs[CORR_ADDRS];	/* the exchange's, newest last */
 	unsigned	 naddrs;
-	uint32_t	 tenant;
+	uint64_t	 tenant;
 	struct ip_addr	 client, resolver;
 	uint64_t	 flow_id;
 	struct timeval	 ts;
@@ -95,21 +95,21 @@ hash_of(const struct correlator *c, const void *p, size_t len)
 
 /* The key of an address: tenant, family, bytes. */
 static size_t
-host_key(const struct ip_addr *a, uint32_t tenant, uint8_t *key)
+host_key(const struct ip_addr *a, uint64_t tenant, uint8_t *key)
 {
 	size_t alen = a->family == AF_INET ? 4 : 16;
 
-	memcpy(key, &tenant, 4);
-	key[4] = a->family;
-	memcpy(key + 5, a->bytes, alen);
-	return 5 + alen;
+	memcpy(key, &tenant, 8);
+	key[8] = a->family;
+	memcpy(key + 9, a->bytes, alen);
+	return 9 + alen;
 }
 
 static uint64_t
 addr_hash(const struct correlator *c, const struct ip_addr *a,
-    uint32_t tenant)
+    uint64_t tenant)
 {
-	uint8_t key[4 + 1 + 16];
+	uint8_t key[8 + 1 + 16];
 
 	return hash_of(c, key, host_key(a, tenant, key));
 }
@@ -314,9 +314,9 @@ filter_add(struct correlator *c, const char *exchange)
 
 static uint64_t
 incident_hash(const struct correlator *c, const struct ip_addr *client,
-    uint32_t tenant, const char *name)
+    uint64_t tenant, const char *name)
 {
-	uint8_t key[4 + 1 + 16 + NAME_MAX_LEN + 1];
+	uint8_t key[8 + 1 + 16 + NAME_MAX_LEN + 1];
 	size_t n = strlen(name);
 
 	if (n > NAME_MAX_LEN)
@@ -560,7 +560,7 @@ correlate_dns(struct correlator *c, const struct timeval *ts,
 }
 
 void
-correlate_dns_addresses(struct correlator *c, uint32_t tenant,
+correlate_dns_addresses(struct correlator *c, uint64_t tenant,
     const struct dns_message *msg)
 {
 	char owner[NAME_MAX_LEN + 1];

@@ -45,7 +45,7 @@
  */
 struct corr_host {
 	struct ip_addr	 ip;
-	uint32_t	 tenant;
+	uint64_t	 tenant;
 };
 
 /* The lookup a session or an SMTP alert is linked to. */
@@ -85,7 +85,7 @@ struct incident {
 	bool		 open;
 	uint64_t	 id;
 	struct ip_addr	 client;		/* the first: who looked up or sent */
-	uint32_t	 tenant;
+	uint64_t	 tenant;
 	struct ip_addr	 clients[CORR_CLIENTS];	/* every client address seen */
 	unsigned	 nclients;
 	bool		 more_clients;		/* more than CORR_CLIENTS */
@@ -142,7 +142,7 @@ struct incident *correlate_dns(struct correlator *c,
  * Any DNS response: learn the addresses of exchanges already remembered
  * (the A/AAAA lookup of mail.army.ml after the MX lookup of army.ml).
  */
-void correlate_dns_addresses(struct correlator *c, uint32_t tenant,
+void correlate_dns_addresses(struct correlator *c, uint64_t tenant,
     const struct dns_message *msg);
 
 /*
