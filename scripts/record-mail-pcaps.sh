@@ -63,6 +63,10 @@
 # The system's Postfix need not be configured or running; this script never
 # uses it.  No nscd.
 #
+# pcaps/README.md: only the part between this script's marker lines is
+# rewritten (README_ONLY=1 rewrites it from the captures already there,
+# without recording).
+#
 # Every background process the script starts is stopped by its PID; the
 # namespaces and the /etc/netns files are removed on exit (also on error or
 # Ctrl-C).  With KEEP_WORK=1 a failed run keeps its temporary directory.
@@ -94,13 +98,76 @@ done
 getent passwd postfix >/dev/null && getent group postdrop >/dev/null ||
     die "user postfix / group postdrop missing (install postfix)"
 
+# ------------------------------------------------------------ README.md
+# readme_section: the part of pcaps/README.md between this script's
+# markers, rewritten from the captures in pcaps/ (appended when missing).
+npk() { tshark -n -r "$OUT/$1" 2>/dev/null | wc -l; }
+readme_section() {
+    local sec
+    sec=$(mktemp -t typosentry-mail-readme.XXXXXX)
+    cat >"$sec" <<EOF
+<!-- BEGIN record-mail-pcaps.sh (generated; edit the script, not this part) -->
+## Mail between real servers: STARTTLS, implicit TLS, dual stack
+
+Recorded by \`sudo scripts/record-mail-pcaps.sh\` (it replaces only this
+part of the file).  Two network namespaces joined by a veth pair (IPv4
+192.0.2.0/24 and IPv6 2001:db8::/64), captured with tcpdump on the client
+veth (Ethernet, snap length 262144).  The client namespace runs a private
+sending Postfix (\`smtp_tls_security_level = may\`, \`smtp_tls_servername =
+hostname\`, \`inet_protocols = all\`) whose smtp client looks up MX, A and
+AAAA records through dnsmasq ($DNS4) in the server namespace; a private
+receiving Postfix there listens on one address per exchange, each with its
+own self-signed certificate (CN and subjectAltName: the exchange's name).
+Messages are handed to the sender with its own \`sendmail -C\`; the script
+waits for the delivery status in the sender's log.
+
+| Domain | MX | Address | smtpd there |
+|--------|----|---------|-------------|
+| army.ml | mail.army.ml (10) | $MX_ARMY | accepts, STARTTLS (TLS 1.3) |
+| gmial.com | mx.gmial.com (10) | $MX_GMIAL | STARTTLS, then rejects every RCPT (550) |
+| hotmial.com | mx.hotmial.com (10) | $MX_HOTMIAL6 only (no A record) | accepts, STARTTLS |
+| gmail.com (protected) | mx.gmail.com (10) | $MX_GMAIL | accepts, STARTTLS |
+| outlok.com | mx1.outlok.com (10), mx2.outlok.com (20) | $MX_OUTLOK1 (nothing listens: RST), $MX_OUTLOK2 | mx2 accepts, STARTTLS, TLS 1.2 at most, no anonymous ciphers: the certificate travels in the clear |
+| yahooo.com | smtp.yahooo.com (10) | $MX_YAHOOO, port 465 | implicit TLS (\`smtpd_tls_wrappermode\`); the sender's transport for yahooo.com is smtp with \`smtp_tls_wrappermode = yes\` to port 465, after an MX lookup |
+
+| File | Packets | Message | What happens |
+|------|---------|---------|--------------|
+| mail-tls-small.pcap | $(npk mail-tls-small.pcap) | alice@example.org to john@army.ml, 3,000-byte body | MX, A, AAAA lookups; STARTTLS, TLS 1.3; 250 (delivered) |
+| mail-tls-large.pcap | $(npk mail-tls-large.pcap) | to john@army.ml, 200,000-byte body | the same, 200 KB |
+| mail-tls-tiny.pcap | $(npk mail-tls-tiny.pcap) | to john@army.ml, a 1-byte body | the same, the smallest message |
+| mail-tls-rejected.pcap | $(npk mail-tls-rejected.pcap) | to mary@gmial.com | STARTTLS, then inside TLS MAIL, RCPT and DATA pipelined, 550 and 554, QUIT; the message bounces (the bounce is discarded by the sender) |
+| mail-tls-aaaa-only.pcap | $(npk mail-tls-aaaa-only.pcap) | to joe@hotmial.com | MX and A/AAAA lookups over IPv4, the session over IPv6 from $C6 to $MX_HOTMIAL6 |
+| mail-tls-benign.pcap | $(npk mail-tls-benign.pcap) | to ann@gmail.com | the protected domain itself: STARTTLS, delivered |
+| mail-tls-fallback.pcap | $(npk mail-tls-fallback.pcap) | to sam@outlok.com | mx1 refuses (RST), mx2 delivers over TLS 1.2 with its certificate in the clear |
+| mail-tls-465.pcap | $(npk mail-tls-465.pcap) | to kim@yahooo.com | MX lookup, then implicit TLS on port 465 from the first byte; delivered |
+<!-- END record-mail-pcaps.sh -->
+EOF
+    "$PY" - "$OUT/README.md" "$sec" <<'PYEOF'
+import os, re, sys
+path, section = sys.argv[1], open(sys.argv[2]).read()
+text = open(path).read() if os.path.exists(path) else ""
+pat = re.compile(r"<!-- BEGIN record-mail-pcaps\.sh.*?<!-- END record-mail-pcaps\.sh -->\n?", re.S)
+if pat.search(text):
+    text = pat.sub(lambda _m: section, text, count=1)
+else:
+    text = text.rstrip("\n") + ("\n\n" if text else "") + section
+open(path, "w").write(text)
+PYEOF
+    rm -f "$sec"
+}
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+OUT=$REPO/pcaps
+if [ "${README_ONLY:-0}" = 1 ]; then
+    readme_section
+    log "== pcaps/README.md section rewritten"
+    exit 0
+fi
+
 LOCK=/run/lock/typosentry-record-pcaps.lock
 mkdir -p "${LOCK%/*}"
 exec 9>"$LOCK"
 flock -n 9 || die "another record-*pcaps.sh run is in progress ($LOCK)"
 
-REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-OUT=$REPO/pcaps
 WORK=$(mktemp -d -t typosentry-mail.XXXXXX)
 chmod 0711 "$WORK"
 
@@ -518,6 +585,7 @@ none mail-tls-465.pcap 'smtp' "cleartext SMTP on 465"
 
 mkdir -p "$OUT"
 for f in "${FILES[@]}"; do chmod 0644 "$WORK/$f"; mv -f "$WORK/$f" "$OUT/$f"; done
+readme_section
 log "== summary"
 for f in "${FILES[@]}"; do
     printf '%s: %s packets, %s bytes\n' "$f" "$(tshark -n -r "$OUT/$f" 2>/dev/null | wc -l)" "$(stat -c %s "$OUT/$f")"
