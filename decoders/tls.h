@@ -23,7 +23,7 @@
 
 #define TLS_NAME_MAX	255		/* SNI and certificate names kept */
 #define TLS_CERT_NAMES	8		/* certificate names kept */
-#define TLS_HS_MAX	(32 * 1024)	/* handshake bytes buffered */
+#define TLS_HS_MAX	(16 * 1024)	/* handshake bytes buffered */
 
 /* What the handshake of one connection showed (both directions). */
 struct tls_info {
