@@ -352,7 +352,7 @@ handshake_bytes(struct tls_reader *r, bool from_server, const uint8_t *p,
     size_t n, struct tls_info *info, tls_event_fn fn, void *ctx,
     struct counters *cnt)
 {
-	if (r->encrypted)
+	if (r->encrypted || n == 0)
 		return;				/* Finished, after CCS */
 	if (r->hs == NULL && (r->hs = malloc(TLS_HS_MAX)) == NULL) {
 		cnt->tls_handshake_capped++;
@@ -410,6 +410,8 @@ tls_feed(struct tls_reader *r, bool from_server, const uint8_t *data,
 		}
 		size_t n = cur_left(&c) < r->left ? cur_left(&c) : r->left;
 		struct slice s = cur_bytes(&c, n);
+		if (s.p == NULL)
+			break;
 		r->left = (uint16_t)(r->left - n);
 		if (r->type == REC_HANDSHAKE)
 			handshake_bytes(r, from_server, s.p, s.len, info, fn,

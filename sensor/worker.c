@@ -330,7 +330,8 @@ static void
 app_start(struct worker *w, struct flow *f, enum flow_app app)
 {
 	struct tcp_app *a = f->app_state;
-	size_t need = a == NULL ? sizeof(*a) : 0;
+	bool fresh = a == NULL;		/* a followed session has one */
+	size_t need = fresh ? sizeof(*a) : 0;
 
 	f->app = APP_NONE;
 	if (app == APP_TLS) {
@@ -338,8 +339,11 @@ app_start(struct worker *w, struct flow *f, enum flow_app app)
 			f->app = APP_TLS;
 		return;
 	}
-	if (!flow_table_reserve(&w->flows, need, f) ||
-	    (a == NULL && (a = calloc(1, sizeof(*a))) == NULL)) {
+	if (!flow_table_reserve(&w->flows, need, f)) {
+		w->cnt.tcp_memory_capped++;
+		return;
+	}
+	if (fresh && (a = calloc(1, sizeof(*a))) == NULL) {
 		w->cnt.tcp_memory_capped++;
 		return;
 	}
@@ -348,7 +352,7 @@ app_start(struct worker *w, struct flow *f, enum flow_app app)
 			smtp_session_limit(a->smtp, w->cfg->smtp_max_pending,
 			    w->cfg->smtp_max_rcpts);
 		if (a->smtp == NULL) {
-			if (f->app_state == NULL)
+			if (fresh)
 				free(a);
 			w->cnt.tcp_memory_capped++;
 			return;
