@@ -20,6 +20,7 @@
 #include "correlate.h"
 
 #define INC_NONE	UINT32_MAX
+#define ADDR_FILTER_BITS 4096
 
 struct lookup {
 	bool		 used;
@@ -66,6 +67,12 @@ struct correlator {
 	/* and the set of their lengths on the wire (at most 255). */
 	uint64_t	 exchange_wire[4];
 	unsigned	 added;			/* to it since its rebuild */
+	/*
+	 * A Bloom filter (one cheap probe) of the exchanges' addresses,
+	 * rebuilt with the one above: most new TCP flows are ruled out
+	 * without SipHash.
+	 */
+	uint64_t	 addr_filter[ADDR_FILTER_BITS / 64];
 	struct slot	*by_name, *by_addr;	/* index_slots each */
 	size_t		 index_slots;		/* a power of two */
 	struct incident	*incidents;		/* lim.max_incidents */
@@ -279,6 +286,25 @@ norm(const char *in, char *out)
 	return name_normalise(in, strlen(in), out, NAME_MAX_LEN + 1) > 0;
 }
 
+/* The address filter's bit for a: its first and last words, mixed. */
+static uint32_t
+addr_bit(const struct ip_addr *a)
+{
+	uint32_t x, y;
+
+	memcpy(&x, a->bytes, 4);
+	memcpy(&y, a->bytes + 12, 4);
+	return ((x ^ y ^ a->family) * 0x9e3779b1u) >> 20;	/* 12 bits */
+}
+
+static void
+addr_filter_set(struct correlator *c, const struct ip_addr *a)
+{
+	uint32_t b = addr_bit(a);
+
+	c->addr_filter[b / 64] |= 1ULL << (b % 64);
+}
+
 static void
 filter_set(struct correlator *c, const char *exchange)
 {
@@ -304,9 +330,15 @@ filter_add(struct correlator *c, const char *exchange)
 	if (++c->added > c->lim.max_lookups) {
 		memset(c->exchanges, 0, c->filter_bits / 8);
 		memset(c->exchange_wire, 0, sizeof(c->exchange_wire));
-		for (size_t i = 0; i < c->lim.max_lookups; i++)
-			if (c->lookups[i].used)
-				filter_set(c, c->lookups[i].exchange);
+		memset(c->addr_filter, 0, sizeof(c->addr_filter));
+		for (size_t i = 0; i < c->lim.max_lookups; i++) {
+			const struct lookup *l = &c->lookups[i];
+			if (!l->used)
+				continue;
+			filter_set(c, l->exchange);
+			for (unsigned k = 0; k < l->naddrs; k++)
+				addr_filter_set(c, &l->addrs[k]);
+		}
 		c->added = 0;
 	}
 	filter_set(c, exchange);
@@ -596,6 +628,7 @@ correlate_dns_addresses(struct correlator *c, uint64_t tenant,
 			l->naddrs--;
 		}
 		l->addrs[l->naddrs++] = ad;
+		addr_filter_set(c, &ad);
 		index_put(c, c->by_addr, addr_hash(c, &ad, l->tenant),
 		    (uint32_t)lk);
 	}
@@ -633,6 +666,11 @@ bool
 correlate_server(struct correlator *c, const struct corr_host *server,
     struct corr_link *link)
 {
+	uint32_t b = addr_bit(&server->ip);
+
+	link->valid = false;
+	if ((c->addr_filter[b / 64] >> (b % 64) & 1) == 0)
+		return false;
 	int lk = index_get(c, c->by_addr, addr_hash(c, &server->ip,
 	    server->tenant), match_address, server);
 
