@@ -378,6 +378,8 @@ tls_feed(struct tls_reader *r, bool from_server, const uint8_t *data,
     size_t len, struct tls_info *info, tls_event_fn fn, void *ctx,
     struct counters *cnt)
 {
+	if (data == NULL || len == 0)
+		return;
 	struct cursor c = cur_init(data, len);
 	int dir = from_server ? 1 : 0;
 
