@@ -413,8 +413,20 @@ effective_filter(const struct options *o, const struct ts_config *cfg,
 		return strdup(o->filter);
 	if (cfg->bpf_filter_set || !live)
 		return strdup(cfg->bpf_filter != NULL ? cfg->bpf_filter : "");
-	return live_default_filter(cfg->dns_ports, cfg->n_dns_ports,
-	    cfg->smtp_ports, cfg->n_smtp_ports);
+	/* TCP: the SMTP ports and the TLS mail ports (tls.ports). */
+	uint16_t tcp[2 * CONFIG_MAX_PORTS];
+	size_t ntcp = 0;
+	for (size_t i = 0; i < cfg->n_smtp_ports; i++)
+		tcp[ntcp++] = cfg->smtp_ports[i];
+	for (size_t i = 0; i < cfg->n_tls_ports; i++) {
+		bool dup = false;
+		for (size_t k = 0; k < cfg->n_smtp_ports; k++)
+			dup |= cfg->smtp_ports[k] == cfg->tls_ports[i];
+		if (!dup)
+			tcp[ntcp++] = cfg->tls_ports[i];
+	}
+	return live_default_filter(cfg->dns_ports, cfg->n_dns_ports, tcp,
+	    ntcp);
 }
 
 /* Where EVE goes: a directory, standard output (NULL), or nowhere. */
