@@ -31,6 +31,7 @@ enum flow_app {
 	APP_NONE,		/* nothing for us: bytes are not reassembled */
 	APP_DNS,		/* DNS over TCP */
 	APP_SMTP,
+	APP_TLS,		/* TLS records: after STARTTLS, or implicit */
 };
 
 /* Direction of a packet within its flow. */
@@ -66,6 +67,7 @@ struct flow {
 	struct flow	*older, *newer;		/* list of its state, by last_seen */
 	struct timeval	 first_seen;
 	uint64_t	 id;			/* flow_id in EVE */
+	bool		 watch_checked;		/* server looked up as an exchange */
 };
 
 struct flow_limits {

@@ -413,8 +413,20 @@ effective_filter(const struct options *o, const struct ts_config *cfg,
 		return strdup(o->filter);
 	if (cfg->bpf_filter_set || !live)
 		return strdup(cfg->bpf_filter != NULL ? cfg->bpf_filter : "");
-	return live_default_filter(cfg->dns_ports, cfg->n_dns_ports,
-	    cfg->smtp_ports, cfg->n_smtp_ports);
+	/* TCP: the SMTP ports and the TLS mail ports (tls.ports). */
+	uint16_t tcp[2 * CONFIG_MAX_PORTS];
+	size_t ntcp = 0;
+	for (size_t i = 0; i < cfg->n_smtp_ports; i++)
+		tcp[ntcp++] = cfg->smtp_ports[i];
+	for (size_t i = 0; i < cfg->n_tls_ports; i++) {
+		bool dup = false;
+		for (size_t k = 0; k < cfg->n_smtp_ports; k++)
+			dup |= cfg->smtp_ports[k] == cfg->tls_ports[i];
+		if (!dup)
+			tcp[ntcp++] = cfg->tls_ports[i];
+	}
+	return live_default_filter(cfg->dns_ports, cfg->n_dns_ports, tcp,
+	    ntcp);
 }
 
 /* Where EVE goes: a directory, standard output (NULL), or nowhere. */
@@ -779,6 +791,10 @@ main(int argc, char **argv)
 		return tool_check(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "variants") == 0)
 		return tool_variants(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "config") == 0)
+		return tool_config(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "report") == 0)
+		return tool_report(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "policyd") == 0)
 		return policyd_main(argc - 1, argv + 1);
 	memset(&o, 0, sizeof(o));
@@ -824,7 +840,7 @@ main(int argc, char **argv)
 		goto out;
 	if (o.test_config || o.dump_config) {
 		if (o.dump_config)
-			config_dump(stdout, a.cfg);
+			config_dump(stdout, a.cfg, false);
 		if (o.test_config) {
 			fprintf(stderr, "typosentry: configuration %s is valid "
 			    "(%zu typo variants)\n", a.cfg->path,

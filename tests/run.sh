@@ -9,6 +9,9 @@
 #               and against Suricata's EVE schema (plain and sanitized)
 #   line format tests/line_format.py: lines on a terminal, EVE in a pipe
 #               and with --stdout, fast.log in a log directory
+#   report      tests/report.py: typosentry report's verdicts, escaping,
+#               errors, a generated 40 MB log in bounded memory;
+#               tests/report_browser.py: the HTML in headless Chromium
 #   oracle      every MX question tshark decodes, typosentry decodes
 #   robustness  the public captures in ../shared/pcaps under ASan+UBSan:
 #               no crash, no sanitizer report, no leak
@@ -94,6 +97,15 @@ for bin in "$BIN" "$ASAN_BIN"; do
 	if out=$($PY tests/line_format.py "$bin" 2>&1); then ok
 	else ko "line format with $bin"; echo "$out" | tail -20; fi
 done
+
+# typosentry report: verdicts, escaping, errors and a big log (both
+# binaries); the HTML in headless Chromium (the plain one).
+for bin in "$BIN" "$ASAN_BIN"; do
+	if out=$($PY tests/report.py "$bin" 2>&1); then ok
+	else ko "report with $bin"; echo "$out" | tail -20; fi
+done
+if out=$($PY tests/report_browser.py "$BIN" 2>&1); then ok
+else ko "report in a browser"; echo "$out" | tail -20; fi
 
 # The decoders against tshark, on our captures and on the public ones.
 # Not on the cut and corrupt captures, nor on smtp-starttls (everything
