@@ -834,6 +834,158 @@ ld_defrag(struct loader *l, yaml_node_t *n, struct ts_config *c)
 	return walk_mapping(l, n, "defrag", defrag_keys, c);
 }
 
+/*
+ * decoder.*: which encapsulations are decoded (decoders/decode_tunnel.c).
+ * A disabled one is left as the outer packet, as before.
+ */
+static int
+load_decoder_ports(struct loader *l, yaml_node_t *n, const char *key,
+    uint16_t *ports, uint8_t *count)
+{
+	uint16_t v[CONFIG_MAX_PORTS];
+	size_t got;
+
+	if (load_ports(l, n, key, v, &got) != 0)
+		return -1;
+	if (got > DECODE_MAX_PORTS)
+		return fail(l, n, "%s: give at most %d ports", key,
+		    DECODE_MAX_PORTS);
+	memcpy(ports, v, got * sizeof(v[0]));
+	*count = (uint8_t)got;
+	return 0;
+}
+
+#define DECODER_BOOL(fn, field, key)					\
+static int								\
+fn(struct loader *l, yaml_node_t *n, struct ts_config *c)		\
+{									\
+	return load_bool(l, n, key, &c->decoder.field);			\
+}
+DECODER_BOOL(ld_dec_vxlan, vxlan, "decoder.vxlan.enabled")
+DECODER_BOOL(ld_dec_geneve, geneve, "decoder.geneve.enabled")
+DECODER_BOOL(ld_dec_gre, gre, "decoder.gre.enabled")
+DECODER_BOOL(ld_dec_erspan, erspan, "decoder.erspan.enabled")
+DECODER_BOOL(ld_dec_ipip, ipip, "decoder.ipip.enabled")
+DECODER_BOOL(ld_dec_mpls, mpls, "decoder.mpls.enabled")
+DECODER_BOOL(ld_dec_pppoe, pppoe, "decoder.pppoe.enabled")
+#undef DECODER_BOOL
+
+static int
+ld_dec_vxlan_ports(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_decoder_ports(l, n, "decoder.vxlan.ports",
+	    c->decoder.vxlan_ports, &c->decoder.n_vxlan_ports);
+}
+
+static int
+ld_dec_geneve_ports(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_decoder_ports(l, n, "decoder.geneve.ports",
+	    c->decoder.geneve_ports, &c->decoder.n_geneve_ports);
+}
+
+static int
+ld_dec_gre_udp_ports(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_decoder_ports(l, n, "decoder.gre.udp-ports",
+	    c->decoder.gre_udp_ports, &c->decoder.n_gre_udp_ports);
+}
+
+static int
+ld_dec_max_depth(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	uint32_t v;
+
+	if (load_u32(l, n, "decoder.max-depth", 1, DECODE_DEPTH_MAX, &v) != 0)
+		return -1;
+	c->decoder.max_depth = (uint8_t)v;
+	return 0;
+}
+
+static int
+ld_dec_mpls_labels(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	uint32_t v;
+
+	if (load_u32(l, n, "decoder.mpls.max-labels", 1, 64, &v) != 0)
+		return -1;
+	c->decoder.mpls_max_labels = (uint8_t)v;
+	return 0;
+}
+
+static const struct key_handler dec_vxlan_keys[] = {
+	{ "enabled", ld_dec_vxlan },
+	{ "ports", ld_dec_vxlan_ports },
+	{ NULL, NULL },
+};
+static const struct key_handler dec_geneve_keys[] = {
+	{ "enabled", ld_dec_geneve },
+	{ "ports", ld_dec_geneve_ports },
+	{ NULL, NULL },
+};
+static const struct key_handler dec_gre_keys[] = {
+	{ "enabled", ld_dec_gre },
+	{ "udp-ports", ld_dec_gre_udp_ports },
+	{ NULL, NULL },
+};
+static const struct key_handler dec_erspan_keys[] = {
+	{ "enabled", ld_dec_erspan },
+	{ NULL, NULL },
+};
+static const struct key_handler dec_ipip_keys[] = {
+	{ "enabled", ld_dec_ipip },
+	{ NULL, NULL },
+};
+static const struct key_handler dec_mpls_keys[] = {
+	{ "enabled", ld_dec_mpls },
+	{ "max-labels", ld_dec_mpls_labels },
+	{ NULL, NULL },
+};
+static const struct key_handler dec_pppoe_keys[] = {
+	{ "enabled", ld_dec_pppoe },
+	{ NULL, NULL },
+};
+
+#define DECODER_SECTION(fn, name)					\
+static int								\
+fn(struct loader *l, yaml_node_t *n, struct ts_config *c)		\
+{									\
+	if (empty_section(n))						\
+		return 0;						\
+	return walk_mapping(l, n, "decoder." #name, dec_##name##_keys, c); \
+}
+DECODER_SECTION(ld_dec_vxlan_section, vxlan)
+DECODER_SECTION(ld_dec_geneve_section, geneve)
+DECODER_SECTION(ld_dec_gre_section, gre)
+DECODER_SECTION(ld_dec_erspan_section, erspan)
+DECODER_SECTION(ld_dec_ipip_section, ipip)
+DECODER_SECTION(ld_dec_mpls_section, mpls)
+DECODER_SECTION(ld_dec_pppoe_section, pppoe)
+#undef DECODER_SECTION
+
+static const struct key_handler decoder_keys[] = {
+	{ "max-depth", ld_dec_max_depth },
+	{ "vxlan", ld_dec_vxlan_section },
+	{ "geneve", ld_dec_geneve_section },
+	{ "gre", ld_dec_gre_section },
+	{ "erspan", ld_dec_erspan_section },
+	{ "ipip", ld_dec_ipip_section },
+	{ "mpls", ld_dec_mpls_section },
+	{ "pppoe", ld_dec_pppoe_section },
+	{ NULL, NULL },
+};
+
+static int
+ld_decoder(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	if (empty_section(n))
+		return 0;
+	if (walk_mapping(l, n, "decoder", decoder_keys, c) != 0)
+		return -1;
+	decode_opts_finish(&c->decoder);
+	return 0;
+}
+
 static void
 labelmap_free(struct labelmap *m)
 {
@@ -1112,6 +1264,7 @@ static const struct key_handler top_keys[] = {
 	{ "flow", ld_flow },
 	{ "stream", ld_stream },
 	{ "defrag", ld_defrag },
+	{ "decoder", ld_decoder },
 	{ "capture", ld_capture },
 	{ "output", ld_output },
 	{ "syslog", ld_syslog },
@@ -1150,6 +1303,7 @@ config_defaults(struct ts_config *cfg)
 	cfg->defrag_max_datagrams = 4096;
 	cfg->defrag_max_memory = 16u << 20;
 	cfg->defrag_timeout = 30;
+	decode_opts_default(&cfg->decoder);
 
 	cfg->capture_promisc = true;
 	cfg->capture_snaplen = 65535;

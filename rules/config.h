@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../decoders/decode.h"
+
 #define CONFIG_MAX_PORTS	32
 #define CONFIG_MAX_QTYPES	16
 #define CONFIG_MAX_IFACES	16
@@ -83,6 +85,7 @@ struct ts_config {
 	uint32_t	 defrag_max_datagrams;	/* defrag.max-datagrams */
 	size_t		 defrag_max_memory;	/* defrag.max-memory */
 	uint32_t	 defrag_timeout;	/* defrag.timeout */
+	struct decode_opts decoder;		/* decoder.*: encapsulations */
 
 	char		*bpf_filter;		/* capture.filter, or NULL */
 	char		*log_dir;		/* output.dir, or NULL */

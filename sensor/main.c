@@ -390,7 +390,7 @@ effective_filter(const struct options *o, const struct ts_config *cfg,
 	if (cfg->bpf_filter_set || !live)
 		return strdup(cfg->bpf_filter != NULL ? cfg->bpf_filter : "");
 	return live_default_filter(cfg->dns_ports, cfg->n_dns_ports,
-	    cfg->smtp_ports, cfg->n_smtp_ports);
+	    cfg->smtp_ports, cfg->n_smtp_ports, &cfg->decoder);
 }
 
 /* Where EVE goes: a directory, standard output (NULL), or nowhere. */

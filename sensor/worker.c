@@ -94,6 +94,13 @@ flow_endpoints(const struct flow *f, enum flow_dir dir,
 	ep->ip_proto = IPPROTO_TCP;
 	ep->vlan_count = f->key.vlan_count;
 	memcpy(ep->vlan, f->key.vlan, sizeof(ep->vlan));
+	ep->tun = f->tun;
+	if (dir == FLOW_TO_CLIENT) {
+		ep->tun.src = f->tun.dst;
+		ep->tun.dst = f->tun.src;
+		ep->tun.sport = f->tun.dport;
+		ep->tun.dport = f->tun.sport;
+	}
 	if (dir == FLOW_TO_SERVER) {
 		memcpy(ep->src.bytes, f->key.client, sizeof(ep->src.bytes));
 		memcpy(ep->dst.bytes, f->key.server, sizeof(ep->dst.bytes));
@@ -675,11 +682,16 @@ worker_packet(struct worker *w, int dlt, const struct pcap_pkthdr *h,
 		stats_by_packet_time(w);
 	}
 
-	st = decode_packet(&pkt, data, h->caplen, &w->cnt);
-	if (st == TS_FRAGMENT) {
+	st = decode_packet(&pkt, data, h->caplen, &w->cfg->decoder, &w->cnt);
+	/*
+	 * A whole datagram may carry a tunnel whose inner packet is a
+	 * fragment again; each round is one tunnel deeper, so the depth cap
+	 * ends the loop.
+	 */
+	while (st == TS_FRAGMENT) {
 		if (defrag_add(&w->defrag, &pkt) != TS_OK)
 			return;
-		st = decode_transport(&pkt, &w->cnt);
+		st = decode_transport(&pkt, &w->cfg->decoder, &w->cnt);
 	}
 	if (st != TS_OK)
 		return;
