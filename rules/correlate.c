@@ -36,6 +36,14 @@ struct lookup {
 	struct ip_addr	 resolver;
 	uint64_t	 flow_id;
 	struct timeval	 ts;
+	uint64_t	 tenant;	/* the DNS message's (pkt->tun.tenant) */
+};
+
+/* What the indexes match a lookup by: a name or an address, in a tenant. */
+struct lookup_key {
+	const char		*exchange;
+	const struct ip_addr	*address;
+	uint64_t		 tenant;
 };
 
 /* An incident index slot: hash 0 is empty. */
@@ -86,10 +94,16 @@ hash_of(const struct correlator *c, const void *p, size_t len)
 	return h != 0 ? h : 1;
 }
 
+/* An address in a tenant: the same private address in two is two hosts. */
 static uint64_t
-addr_hash(const struct correlator *c, const struct ip_addr *a)
+addr_hash(const struct correlator *c, uint64_t tenant, const struct ip_addr *a)
 {
-	return hash_of(c, a->bytes, a->family == AF_INET ? 4 : 16);
+	uint8_t key[8 + 16];
+	size_t alen = a->family == AF_INET ? 4 : 16;
+
+	memcpy(key, &tenant, 8);
+	memcpy(key + 8, a->bytes, alen);
+	return hash_of(c, key, 8 + alen);
 }
 
 static bool
@@ -138,13 +152,25 @@ index_get(const struct correlator *c, const struct slot *ix, uint64_t h,
 static bool
 match_exchange(const struct lookup *l, const void *key)
 {
+	const struct lookup_key *k = key;
+
+	return l->tenant == k->tenant && strcmp(l->exchange, k->exchange) == 0;
+}
+
+/* Any tenant's: whether an A/AAAA answer is worth decoding. */
+static bool
+match_exchange_any(const struct lookup *l, const void *key)
+{
 	return strcmp(l->exchange, key) == 0;
 }
 
 static bool
 match_address(const struct lookup *l, const void *key)
 {
-	return l->has_address && addr_eq(&l->address, key);
+	const struct lookup_key *k = key;
+
+	return l->has_address && l->tenant == k->tenant &&
+	    addr_eq(&l->address, k->address);
 }
 
 struct correlator *
@@ -214,20 +240,21 @@ filter_add(struct correlator *c, const char *exchange)
 }
 
 static uint64_t
-incident_hash(const struct correlator *c, const struct ip_addr *client,
-    const char *name)
+incident_hash(const struct correlator *c, uint64_t tenant,
+    const struct ip_addr *client, const char *name)
 {
-	uint8_t key[1 + 16 + NAME_MAX_LEN + 1];
+	uint8_t key[8 + 1 + 16 + NAME_MAX_LEN + 1];
 	size_t n = strlen(name);
 
 	if (n > NAME_MAX_LEN)
 		n = NAME_MAX_LEN;
 	size_t alen = client->family == AF_INET ? 4 : 16;
 
-	key[0] = client->family;
-	memcpy(key + 1, client->bytes, alen);
-	memcpy(key + 1 + alen, name, n);
-	return hash_of(c, key, 1 + alen + n);
+	memcpy(key, &tenant, 8);
+	key[8] = client->family;
+	memcpy(key + 9, client->bytes, alen);
+	memcpy(key + 9 + alen, name, n);
+	return hash_of(c, key, 9 + alen + n);
 }
 
 static void
@@ -302,25 +329,27 @@ incident_close(struct correlator *c, uint32_t i)
 {
 	struct incident *inc = &c->incidents[i];
 
-	inc_index_del(c, incident_hash(c, &inc->client, inc->name), i);
+	inc_index_del(c, incident_hash(c, inc->tun.tenant, &inc->client,
+	    inc->name), i);
 	inc_list_unlink(c, i);
 	inc->open = false;
 	c->free_inc[c->nfree++] = i;
 }
 
-/* The open incident of (client, name), or a new one. */
+/* The open incident of (tenant, client, name), or a new one. */
 static struct incident *
 incident_for(struct correlator *c, const struct timeval *ts,
-    const struct ip_addr *client, const char *name,
-    const char *protected_name, struct counters *cnt)
+    const struct tunnel_info *tun, const struct ip_addr *client,
+    const char *name, const char *protected_name, struct counters *cnt)
 {
-	uint64_t h = incident_hash(c, client, name);
+	uint64_t h = incident_hash(c, tun->tenant, client, name);
 
 	for (size_t at = h & (INC_SLOTS - 1);
 	    c->by_client[at].hash != 0; at = (at + 1) & (INC_SLOTS - 1)) {
 		uint32_t i = c->by_client[at].incident;
 		struct incident *inc = &c->incidents[i];
 		if (c->by_client[at].hash == h && addr_eq(&inc->client, client) &&
+		    inc->tun.tenant == tun->tenant &&
 		    strcmp(inc->name, name) == 0) {
 			inc->last = *ts;
 			inc_list_unlink(c, i);
@@ -340,6 +369,7 @@ incident_for(struct correlator *c, const struct timeval *ts,
 	/* Stable and unique: time of the first evidence, then a sequence. */
 	inc->id = (uint64_t)ts->tv_sec << 20 | (++c->id_seq & 0xfffff);
 	inc->client = *client;
+	inc->tun = *tun;
 	snprintf(inc->name, sizeof(inc->name), "%s", name);
 	snprintf(inc->protected_name, sizeof(inc->protected_name), "%s",
 	    protected_name);
@@ -352,7 +382,8 @@ incident_for(struct correlator *c, const struct timeval *ts,
 
 struct incident *
 correlate_dns(struct correlator *c, const struct timeval *ts,
-    const struct ip_addr *client, const struct ip_addr *resolver,
+    const struct tunnel_info *tun, const struct ip_addr *client,
+    const struct ip_addr *resolver,
     uint64_t flow_id, const char *name, const char *protected_name,
     const struct dns_message *msg, struct counters *cnt)
 {
@@ -376,14 +407,15 @@ correlate_dns(struct correlator *c, const struct timeval *ts,
 		snprintf(l->name, sizeof(l->name), "%s", name);
 		filter_add(c, l->exchange);
 		l->resolver = *resolver;
+		l->tenant = tun->tenant;
 		l->flow_id = flow_id;
 		l->ts = *ts;
 		index_put(c, c->by_name, hash_of(c, l->exchange,
 		    strlen(l->exchange)), (uint32_t)(l - c->lookups));
 	}
-	correlate_dns_addresses(c, msg);
+	correlate_dns_addresses(c, tun->tenant, msg);
 
-	struct incident *inc = incident_for(c, ts, client, name,
+	struct incident *inc = incident_for(c, ts, tun, client, name,
 	    protected_name, cnt);
 	if (inc != NULL) {
 		inc->lookups++;
@@ -396,7 +428,8 @@ correlate_dns(struct correlator *c, const struct timeval *ts,
 }
 
 void
-correlate_dns_addresses(struct correlator *c, const struct dns_message *msg)
+correlate_dns_addresses(struct correlator *c, uint64_t tenant,
+    const struct dns_message *msg)
 {
 	char owner[NAME_MAX_LEN + 1];
 
@@ -408,8 +441,9 @@ correlate_dns_addresses(struct correlator *c, const struct dns_message *msg)
 		if ((a->type != DNS_TYPE_A && a->type != DNS_TYPE_AAAA) ||
 		    !a->has_rdata || !norm(a->name, owner))
 			continue;
+		struct lookup_key k = { owner, NULL, tenant };
 		int lk = index_get(c, c->by_name, hash_of(c, owner,
-		    strlen(owner)), match_exchange, owner);
+		    strlen(owner)), match_exchange, &k);
 		if (lk < 0)
 			continue;
 		memset(&ad, 0, sizeof(ad));
@@ -419,7 +453,8 @@ correlate_dns_addresses(struct correlator *c, const struct dns_message *msg)
 		struct lookup *l = &c->lookups[lk];
 		l->address = ad;
 		l->has_address = true;
-		index_put(c, c->by_addr, addr_hash(c, &ad), (uint32_t)lk);
+		index_put(c, c->by_addr, addr_hash(c, tenant, &ad),
+		    (uint32_t)lk);
 	}
 }
 
@@ -448,15 +483,16 @@ correlate_is_exchange(const struct correlator *c, const char *name)
 	if ( !norm(name, norm_name))
 		return false;
 	return index_get(c, c->by_name, hash_of(c, norm_name,
-	    strlen(norm_name)), match_exchange, norm_name) >= 0;
+	    strlen(norm_name)), match_exchange_any, norm_name) >= 0;
 }
 
 bool
-correlate_server(struct correlator *c, const struct ip_addr *server,
-    struct corr_link *link)
+correlate_server(struct correlator *c, uint64_t tenant,
+    const struct ip_addr *server, struct corr_link *link)
 {
-	int lk = index_get(c, c->by_addr, addr_hash(c, server),
-	    match_address, server);
+	struct lookup_key k = { NULL, server, tenant };
+	int lk = index_get(c, c->by_addr, addr_hash(c, tenant, server),
+	    match_address, &k);
 
 	memset(link, 0, sizeof(*link));
 	if (lk < 0)
@@ -474,11 +510,12 @@ correlate_server(struct correlator *c, const struct ip_addr *server,
 
 struct incident *
 correlate_rcpt(struct correlator *c, const struct timeval *ts,
-    const struct ip_addr *client, const struct ip_addr *server,
-    uint64_t flow_id, const char *name, const char *protected_name,
-    const struct smtp_event *ev, struct counters *cnt)
+    const struct tunnel_info *tun, const struct ip_addr *client,
+    const struct ip_addr *server, uint64_t flow_id, const char *name,
+    const char *protected_name, const struct smtp_event *ev,
+    struct counters *cnt)
 {
-	struct incident *inc = incident_for(c, ts, client, name,
+	struct incident *inc = incident_for(c, ts, tun, client, name,
 	    protected_name, cnt);
 
 	if (inc == NULL)

@@ -39,6 +39,7 @@ struct corr_link {
 struct incident {
 	bool		 open;
 	uint64_t	 id;
+	struct tunnel_info tun;			/* its tenant, for EVE's tunnel */
 	struct ip_addr	 client;
 	struct ip_addr	 server;		/* last SMTP server, or resolver */
 	bool		 have_server;
@@ -64,9 +65,12 @@ void correlator_free(struct correlator *c);
 /*
  * A DNS message that alerted for `name` (normalised): remember the MX
  * exchanges and addresses it gives, and return the incident it belongs to.
+ * Everything is keyed in the tunnel's tenant (tun->tenant, 0 untunnelled):
+ * the same addresses in two tenants are different hosts.
  */
 struct incident *correlate_dns(struct correlator *c,
-    const struct timeval *ts, const struct ip_addr *client,
+    const struct timeval *ts, const struct tunnel_info *tun,
+    const struct ip_addr *client,
     const struct ip_addr *resolver, uint64_t flow_id, const char *name,
     const char *protected_name, const struct dns_message *msg,
     struct counters *cnt);
@@ -75,7 +79,7 @@ struct incident *correlate_dns(struct correlator *c,
  * Any DNS response: learn the addresses of exchanges already remembered
  * (the A/AAAA lookup of mail.army.ml after the MX lookup of army.ml).
  */
-void correlate_dns_addresses(struct correlator *c,
+void correlate_dns_addresses(struct correlator *c, uint64_t tenant,
     const struct dns_message *msg);
 
 /*
@@ -103,8 +107,8 @@ bool correlate_is_exchange(const struct correlator *c, const char *name);
  * The lookup whose exchange has address `server`, if remembered (an SMTP
  * session to a typo domain's mail server).
  */
-bool correlate_server(struct correlator *c, const struct ip_addr *server,
-    struct corr_link *link);
+bool correlate_server(struct correlator *c, uint64_t tenant,
+    const struct ip_addr *server, struct corr_link *link);
 
 /*
  * An SMTP recipient that alerted (flagged name `name`), or one sent to a
@@ -112,7 +116,8 @@ bool correlate_server(struct correlator *c, const struct ip_addr *server,
  * updated with the recipient and its reply.
  */
 struct incident *correlate_rcpt(struct correlator *c,
-    const struct timeval *ts, const struct ip_addr *client,
+    const struct timeval *ts, const struct tunnel_info *tun,
+    const struct ip_addr *client,
     const struct ip_addr *server, uint64_t flow_id, const char *name,
     const char *protected_name, const struct smtp_event *ev,
     struct counters *cnt);

@@ -172,7 +172,7 @@ dns_message(struct worker *w, struct slice msg, const struct packet *pkt,
 	}
 	/* The addresses of typo domains' exchanges, from any answer. */
 	if (w->corr != NULL && w->dns.qr)
-		correlate_dns_addresses(w->corr, &w->dns);
+		correlate_dns_addresses(w->corr, ep->tun.tenant, &w->dns);
 	/* The names were counted when screened. */
 	if (!alerts ||
 	    dns_rules_eval(w->model, w->cfg, &w->dns, &w->hit, NULL) == 0)
@@ -183,7 +183,7 @@ dns_message(struct worker *w, struct slice msg, const struct packet *pkt,
 		/* The client asked; the resolver answered. */
 		bool resp = w->dns.qr;
 		struct incident *inc = correlate_dns(w->corr, &w->now,
-		    resp ? &ep->dst : &ep->src, resp ? &ep->src : &ep->dst,
+		    &ep->tun, resp ? &ep->dst : &ep->src, resp ? &ep->src : &ep->dst,
 		    flow_id, w->hit.match.observed, w->hit.match.protected_name,
 		    &w->dns, &w->cnt);
 		if (inc != NULL)
@@ -234,7 +234,7 @@ smtp_event(void *ctx, const struct smtp_event *ev)
 	bool hit = smtp_rules_eval(w->names, w->model, ev, &w->hit,
 	    &w->cnt) != 0;
 	bool linked = w->corr != NULL &&
-	    correlate_server(w->corr, &ep.dst, &link);
+	    correlate_server(w->corr, ep.tun.tenant, &ep.dst, &link);
 	if (!hit && linked) {
 		/*
 		 * The recipient's domain is no typo, but the server is the
@@ -255,8 +255,8 @@ smtp_event(void *ctx, const struct smtp_event *ev)
 	w->hit.link = link;
 	w->hit.link.valid = linked;
 	if (w->corr != NULL) {
-		struct incident *inc = correlate_rcpt(w->corr, &w->now, &ep.src,
-		    &ep.dst, d->f->id, w->hit.match.observed,
+		struct incident *inc = correlate_rcpt(w->corr, &w->now, &ep.tun,
+		    &ep.src, &ep.dst, d->f->id, w->hit.match.observed,
 		    w->hit.match.protected_name, ev, &w->cnt);
 		if (inc != NULL) {
 			w->hit.incident = inc->id;
@@ -285,6 +285,7 @@ incident_closed(void *ctx, const struct incident *inc)
 	ep.dst = inc->have_server ? inc->server : inc->client;
 	ep.ip_version = inc->client.family == AF_INET ? 4 : 6;
 	ep.ip_proto = inc->sessions > 0 ? IPPROTO_TCP : IPPROTO_UDP;
+	ep.tun = inc->tun;
 	bool typo = typo_match(w->model, inc->name, strlen(inc->name), &m) ==
 	    TYPO_MATCH;
 	struct eve_ctx c = { &w->src, w->now, w->now_cnt, &ep, inc->last_flow,

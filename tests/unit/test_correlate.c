@@ -16,6 +16,8 @@
 
 #include "../../rules/correlate.h"
 
+static const struct tunnel_info untunnelled;
+
 static struct ip_addr
 ip4(const char *s)
 {
@@ -70,11 +72,11 @@ lookup_then_delivery(void **state)
 	mx.qr = true;
 	mx.nanswers = 1;
 	rr(&mx.answers[0], "army.ml", DNS_TYPE_MX, "mail.army.ml");
-	struct incident *inc = correlate_dns(c, &t0, &client, &resolver, 77,
+	struct incident *inc = correlate_dns(c, &t0, &untunnelled, &client, &resolver, 77,
 	    "army.ml", "army.mil", &mx, &cnt);
 	assert_non_null(inc);
 	uint64_t id = inc->id;
-	assert_false(correlate_server(c, &server, &link));
+	assert_false(correlate_server(c, 0, &server, &link));
 	/* The exchange is remembered: \4mail\4army\2ml\0 is 14 bytes. */
 	assert_true(correlate_may_be_exchange_wire(c, 14));
 	assert_false(correlate_may_be_exchange_wire(c, 13));
@@ -86,8 +88,13 @@ lookup_then_delivery(void **state)
 	a.qr = true;
 	a.nanswers = 1;
 	rr(&a.answers[0], "MAIL.army.ml.", DNS_TYPE_A, "192.0.2.25");
-	correlate_dns_addresses(c, &a);
-	assert_true(correlate_server(c, &server, &link));
+	correlate_dns_addresses(c, 0, &a);
+	assert_true(correlate_server(c, 0, &server, &link));
+	/* The same address in a tunnel's tenant is another host. */
+	assert_false(correlate_server(c, 42, &server, &link));
+	correlate_dns_addresses(c, 42, &a);
+	assert_false(correlate_server(c, 42, &server, &link));
+	assert_true(correlate_server(c, 0, &server, &link));
 	assert_string_equal(link.name, "army.ml");
 	assert_string_equal(link.exchange, "mail.army.ml");
 	assert_int_equal(link.flow_id, 77);
@@ -99,7 +106,7 @@ lookup_then_delivery(void **state)
 	    .mail_from = "<alice@example.org>", .rcpt_to = rcpts, .nrcpt = 1,
 	    .rcpt_index = 0, .domain = "army.ml", .reply_code = 250,
 	    .reply_text = "ok" };
-	inc = correlate_rcpt(c, &t1, &client, &server, 99, "army.ml",
+	inc = correlate_rcpt(c, &t1, &untunnelled, &client, &server, 99, "army.ml",
 	    "army.mil", &ev, &cnt);
 	assert_non_null(inc);
 	assert_int_equal(inc->id, id);
@@ -129,7 +136,7 @@ lookup_then_delivery(void **state)
 	 * of the old session counts nowhere.
 	 */
 	struct timeval later = { 5000, 0 };
-	struct incident *again = correlate_rcpt(c, &later, &client, &server,
+	struct incident *again = correlate_rcpt(c, &later, &untunnelled, &client, &server,
 	    100, "army.ml", "army.mil", &ev, &cnt);
 	assert_non_null(again);
 	assert_int_not_equal(again->id, id);
@@ -153,14 +160,14 @@ two_mistakes_two_incidents(void **state)
 	memset(&cnt, 0, sizeof(cnt));
 	nclosed = 0;
 	mx.qr = false;
-	struct incident *a = correlate_dns(c, &t, &client, &resolver, 1,
+	struct incident *a = correlate_dns(c, &t, &untunnelled, &client, &resolver, 1,
 	    "army.ml", "army.mil", &mx, &cnt);
 	uint64_t ida = a->id;
-	struct incident *b = correlate_dns(c, &t, &client, &resolver, 2,
+	struct incident *b = correlate_dns(c, &t, &untunnelled, &client, &resolver, 2,
 	    "gmial.com", "gmail.com", &mx, &cnt);
 	assert_int_not_equal(ida, b->id);
 	/* The same name again: the same incident. */
-	assert_int_equal(correlate_dns(c, &t, &client, &resolver, 3,
+	assert_int_equal(correlate_dns(c, &t, &untunnelled, &client, &resolver, 3,
 	    "army.ml", "army.mil", &mx, &cnt)->id, ida);
 	correlate_expire(c, NULL, on_close, NULL, &cnt);
 	assert_int_equal(nclosed, 2);
@@ -233,7 +240,7 @@ incident_table_churn(void **state)
 			open--;
 			evicted++;
 		}
-		struct incident *inc = correlate_dns(c, &t, &client, &resolver,
+		struct incident *inc = correlate_dns(c, &t, &untunnelled, &client, &resolver,
 		    n, name, "army.mil", &mx, &cnt);
 		assert_non_null(inc);
 		if (model[ci][ni].open) {
