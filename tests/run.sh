@@ -7,7 +7,9 @@
 #               built with gcc, plain and under ASan+UBSan
 #   e2e         tests/e2e/*/test.yaml: replay a capture, check EVE by field
 #               and against Suricata's EVE schema (plain and sanitized)
-#   oracle      every MX question tshark decodes, typosentry decodes
+#   oracle      every MX question tshark decodes, typosentry decodes; and
+#               as many DNS messages on port 53 and inner IP packets per
+#               encapsulation as tshark (tests/tunnel_oracle.py)
 #   robustness  the public captures in ../shared/pcaps under ASan+UBSan:
 #               no crash, no sanitizer report, no leak
 #   adversarial tests/adversarial.py: hostile captures generated at test
@@ -97,6 +99,8 @@ if [ -d "$SHARED_PCAPS" ]; then
 	else ko "tshark oracle on $SHARED_PCAPS"; fi
 	if $PY tests/robustness.py "$ASAN_BIN" "$SHARED_PCAPS" "$SCHEMA"; then ok
 	else ko "robustness on $SHARED_PCAPS"; fi
+	if $PY tests/tunnel_oracle.py "$BIN" "$SHARED_PCAPS"; then ok
+	else ko "tunnel oracle (DNS messages, inner IP per encapsulation) on $SHARED_PCAPS"; fi
 else
 	ko "$SHARED_PCAPS is missing (the shared captures sit beside the repository)"
 fi
