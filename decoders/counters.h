@@ -79,6 +79,7 @@
 	X(dns_no_question,	"DNS messages without a question")	\
 	X(dns_truncated,	"DNS messages shorter than their header") \
 	X(dns_malformed,	"DNS messages with a bad name or length, or that ldns refused") \
+	X(dns_partial,		"DNS messages with whole questions but a later record cut short or malformed (questions checked)") \
 	X(dns_mx_questions,	"DNS MX questions")			\
 	X(dns_mx_answers,	"DNS MX answer records")		\
 	X(dns_records_capped,	"DNS records beyond the logged cap")	\

@@ -1,10 +1,11 @@
 /*
  * decode.c — the decoder chain: link → (encapsulations) → IP → UDP or TCP.
  *
- * A tunnel's inner packet goes round the same loop again: link-level
- * encapsulations, IP, then UDP, TCP or the next tunnel.  The loop, not
- * recursion, follows the nesting, and decode_tunnel.c stops it at
- * decoder.max-depth.  An untunnelled packet pays one test per layer.
+ * A tunnel's inner packet goes round a loop: link-level encapsulations,
+ * IP, then UDP, TCP or the next tunnel.  The loop, not recursion, follows
+ * the nesting, and decode_tunnel.c stops it at decoder.max-depth.  A bare
+ * packet never enters it: it pays the test for a tunnel port (UDP) or
+ * protocol, nothing more.
  */
 #include <netinet/in.h>
 
@@ -66,9 +67,13 @@ transport(struct packet *pkt, struct cursor *c, uint16_t *ethertype,
 	}
 }
 
-/* From a frame of type ethertype at c to the innermost transport. */
-static inline __attribute__((always_inline)) enum ts_status
-decode_from(struct packet *pkt, struct cursor *c, uint16_t ethertype,
+/*
+ * Inside a tunnel, or under a link encapsulation (PPP, PPPoE, MPLS): from
+ * a frame of type ethertype at c to the innermost transport.  Out of
+ * line, so that the path of a bare packet stays short.
+ */
+static __attribute__((noinline)) enum ts_status
+decode_nested(struct packet *pkt, struct cursor *c, uint16_t ethertype,
     enum encap via, const struct decode_opts *o, struct counters *cnt)
 {
 	enum ts_status st;
@@ -103,7 +108,7 @@ decode_transport(struct packet *pkt, const struct decode_opts *o,
 
 	if (st != TS_TUNNEL_)
 		return st;
-	return decode_from(pkt, &c, ethertype, via, o, cnt);
+	return decode_nested(pkt, &c, ethertype, via, o, cnt);
 }
 
 enum ts_status
@@ -112,10 +117,20 @@ decode_packet(struct packet *pkt, const uint8_t *data, size_t caplen,
 {
 	struct cursor c = cur_init(data, caplen);
 	uint16_t ethertype = 0;
+	enum encap via = ENCAP_NONE;
 	enum ts_status st;
 
 	st = decode_link(pkt->datalink, &c, pkt, &ethertype, cnt);
 	if (st != TS_OK)
 		return st;
-	return decode_from(pkt, &c, ethertype, ENCAP_NONE, o, cnt);
+	/* A bare IP packet: the usual case. */
+	if (ethertype == ETHERTYPE_IPV4_ || ethertype == ETHERTYPE_IPV6_) {
+		st = decode_ip(ethertype, &c, pkt, cnt);
+		if (st != TS_OK)
+			return st;
+		st = transport(pkt, &c, &ethertype, &via, o, cnt);
+		if (st != TS_TUNNEL_)
+			return st;
+	}
+	return decode_nested(pkt, &c, ethertype, via, o, cnt);
 }

@@ -53,7 +53,7 @@ link_supported(int dlt)
 }
 
 /* Follows VLAN tags after an EtherType field; no recursion, bounded loop. */
-static enum ts_status
+static inline __attribute__((always_inline)) enum ts_status
 decode_ethertype(struct cursor *c, uint16_t type, struct packet *pkt,
     uint16_t *ethertype, struct counters *cnt)
 {

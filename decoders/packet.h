@@ -47,8 +47,9 @@ struct ip_addr {
 
 /*
  * The encapsulations a packet came through (decode_tunnel.c): what keeps
- * tenants apart and what EVE's "tunnel" object shows.  All zero for a
- * packet that came through none.
+ * tenants apart and what EVE's "tunnel" object shows.  tenant and depth
+ * are 0 for a packet that came through none; the other fields are set,
+ * and read, only when depth is not.
  */
 struct tunnel_info {
 	uint64_t	 tenant;	/* keyed hash of the stack; 0: none */
@@ -79,7 +80,7 @@ struct packet {
 	uint8_t		 tcp_flags;	/* TH_SYN, TH_ACK, ... as on the wire */
 	struct slice	 payload;	/* transport payload */
 
-	struct tunnel_info tun;		/* how it was encapsulated */
+	struct tunnel_info tun;		/* how it was encapsulated; last */
 };
 
 #endif /* TS_PACKET_H */

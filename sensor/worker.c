@@ -8,6 +8,7 @@
  * tracked (so their state and memory are bounded) but never reassembled.
  */
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -663,7 +664,10 @@ worker_packet(struct worker *w, int dlt, const struct pcap_pkthdr *h,
 	w->cnt.bytes += h->caplen;
 	/* A copy of a blank one: vector moves, where gcc makes a memset or
 	 * a compound literal a "rep stos", slow to start on every packet. */
-	pkt = blank_packet;
+	memcpy(&pkt, &blank_packet, offsetof(struct packet, tun));
+	/* The rest of tun is read only when depth says there is a tunnel. */
+	pkt.tun.tenant = 0;
+	pkt.tun.depth = 0;
 	pkt.ts = h->ts;
 	pkt.pcap_cnt = pcap_cnt;
 	pkt.datalink = dlt;
