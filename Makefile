@@ -4,7 +4,8 @@
 #   make check      install missing dependencies, build, run every test
 #                   (unit, end-to-end, tshark oracle, schema, and the same
 #                   suites again under AddressSanitizer + UBSan)
-#   make demo       replay pcaps/demo.pcap with the default configuration
+#   make demo       replay pcaps/demo.pcap with the default configuration,
+#                   one readable line per alert
 #   make install    PREFIX=/usr/local DESTDIR= (binary, man page, default
 #                   configuration, systemd unit, logrotate snippet)
 #   make asan       build build/asan/typosentry with sanitizers
@@ -213,7 +214,7 @@ bench: bench-deps
 
 demo: deps
 	@$(MAKE) --no-print-directory typosentry
-	./typosentry -r pcaps/demo.pcap
+	./typosentry --format line -r pcaps/demo.pcap
 
 # The unit file and the logrotate snippet name the installed paths.
 SUBST	 = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \

@@ -1221,12 +1221,30 @@ ld_output_smtp(struct loader *l, yaml_node_t *n, struct ts_config *c)
 	return load_bool(l, n, "output.smtp", &c->log_smtp);
 }
 
+static int
+ld_output_format(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	if (want_scalar(l, n, "output.format") != 0)
+		return -1;
+	if (strcmp(scalar(n), "auto") == 0)
+		c->output_format = OUTPUT_FORMAT_AUTO;
+	else if (strcmp(scalar(n), "eve") == 0)
+		c->output_format = OUTPUT_FORMAT_EVE;
+	else if (strcmp(scalar(n), "line") == 0)
+		c->output_format = OUTPUT_FORMAT_LINE;
+	else
+		return fail(l, n, "output.format: '%s': expected eve, line or "
+		    "auto", scalar(n));
+	return 0;
+}
+
 static const struct key_handler output_keys[] = {
 	{ "dir", ld_output_dir },
 	{ "dns", ld_output_dns },
 	{ "smtp", ld_output_smtp },
 	{ "stdout", ld_output_stdout },
 	{ "eve", ld_output_eve },
+	{ "format", ld_output_format },
 	{ NULL, NULL },
 };
 
@@ -1310,6 +1328,7 @@ config_defaults(struct ts_config *cfg)
 	cfg->capture_buffer = 32u << 20;
 	cfg->capture_immediate = false;
 	cfg->eve_enabled = true;
+	cfg->output_format = OUTPUT_FORMAT_AUTO;
 	cfg->syslog_facility = LOG_LOCAL5;
 	cfg->syslog_level = LOG_NOTICE;
 	cfg->suppress_window = 0;

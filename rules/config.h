@@ -32,6 +32,16 @@ enum privacy_mode {
 	PRIVACY_HASH,		/* keyed SipHash of the local part */
 };
 
+/*
+ * output.format: EVE JSON records, or one readable line per record; auto
+ * is line when records go to a terminal (not with --stdout), else EVE.
+ */
+enum output_format {
+	OUTPUT_FORMAT_AUTO,
+	OUTPUT_FORMAT_EVE,
+	OUTPUT_FORMAT_LINE,
+};
+
 /* A mapping of names to lists of names (protect.labels). */
 struct labelmap {
 	char		**key;
@@ -92,6 +102,7 @@ struct ts_config {
 	bool		 eve_stdout;		/* output.stdout */
 	bool		 log_dns;		/* output.dns: every DNS message */
 	bool		 log_smtp;		/* output.smtp: every RCPT TO */
+	enum output_format output_format;	/* output.format */
 
 	/*
 	 * Running as a sensor: live capture, outputs, alert volume, stats,

@@ -60,6 +60,7 @@ struct options {
 	char		*filter_args;
 	const char	*log_dir;
 	bool		 to_stdout;
+	enum output_format format;	/* --format; AUTO: not given */
 	bool		 quiet;
 	bool		 test_config;
 	/* Live capture; -1 or 0: from the configuration. */
@@ -114,6 +115,9 @@ usage(FILE *f)
 	    "  -f, --filter EXPR   BPF filter (overrides capture.filter)\n"
 	    "  -l, --log-dir DIR   append EVE JSON records to DIR/eve.json\n"
 	    "      --stdout        write EVE JSON records to standard output\n"
+	    "      --format FMT    eve (JSON records) or line (one readable line\n"
+	    "                      per alert; DIR/fast.log with -l); default:\n"
+	    "                      line on a terminal without -l or --stdout\n"
 	    "      --syslog        also send alerts to syslog (syslog.enabled)\n"
 	    "  -s, --snaplen N     live: bytes kept of each packet\n"
 	    "  -B, --buffer-size SIZE  live: kernel buffer (like 32mb)\n"
@@ -150,6 +154,7 @@ enum {
 	OPT_IMMEDIATE,
 	OPT_NO_IMMEDIATE,
 	OPT_PIDFILE,
+	OPT_FORMAT,
 };
 
 /* A size like the configuration's: 65536, 512kb, 32mb, 1g. */
@@ -191,6 +196,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "filter",	 required_argument, NULL, 'f' },
 		{ "log-dir",	 required_argument, NULL, 'l' },
 		{ "stdout",	 no_argument,	    NULL, OPT_STDOUT },
+		{ "format",	 required_argument, NULL, OPT_FORMAT },
 		{ "syslog",	 no_argument,	    NULL, OPT_SYSLOG },
 		{ "snaplen",	 required_argument, NULL, 's' },
 		{ "buffer-size", required_argument, NULL, 'B' },
@@ -243,6 +249,17 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_STDOUT:
 			o->to_stdout = true;
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "eve") == 0)
+				o->format = OUTPUT_FORMAT_EVE;
+			else if (strcmp(optarg, "line") == 0)
+				o->format = OUTPUT_FORMAT_LINE;
+			else {
+				fprintf(stderr, "typosentry: --format %s: give "
+				    "eve or line\n", optarg);
+				return EXIT_USAGE;
+			}
 			break;
 		case OPT_SYSLOG:
 			o->syslog = true;
@@ -405,6 +422,24 @@ eve_target(const struct options *o, const struct ts_config *cfg,
 	return o->to_stdout || o->log_dir != NULL || cfg->eve_enabled;
 }
 
+/*
+ * The line format: asked for (--format, output.format), or by default
+ * when records go to a terminal and not at the user's request for EVE
+ * (--stdout, output.stdout): scripts and pipes get EVE.
+ */
+static bool
+line_format(const struct options *o, const struct ts_config *cfg,
+    const char *dir)
+{
+	enum output_format f = o->format != OUTPUT_FORMAT_AUTO ? o->format :
+	    cfg->output_format;
+
+	if (f != OUTPUT_FORMAT_AUTO)
+		return f == OUTPUT_FORMAT_LINE;
+	return dir == NULL && !o->to_stdout && !cfg->eve_stdout &&
+	    isatty(STDOUT_FILENO);
+}
+
 /* path made absolute against the current directory (a daemon runs in /). */
 static const char *
 absolute(const char *path, char **keep)
@@ -511,9 +546,10 @@ reload(struct app *a)
 	    !same_string(ncfg->run_user, a->cfg->run_user) ||
 	    !same_string(ncfg->run_group, a->cfg->run_group) ||
 	    !same_string(ncfg->run_pidfile, a->cfg->run_pidfile) ||
-	    ncfg->run_sandbox != a->cfg->run_sandbox)
+	    ncfg->run_sandbox != a->cfg->run_sandbox ||
+	    ncfg->output_format != a->cfg->output_format)
 		ts_log(LOG_WARNING, "SIGHUP: capture interfaces and options "
-		    "(but the filter) and run.* take effect at the next start");
+		    "(but the filter), output.format and run.* take effect at the next start");
 
 	if (a->is_live && strcmp(nfilter, a->filter) != 0 &&
 	    live_set_filter(&a->live, nfilter, err, sizeof(err)) != 0) {
@@ -828,7 +864,8 @@ main(int argc, char **argv)
 	}
 	if (!eve_on) {
 		output_open_none(&a.out);
-	} else if (output_open(&a.out, dir, err, sizeof(err)) != 0) {
+	} else if (output_open_format(&a.out, dir, line_format(&o, a.cfg, dir),
+	    err, sizeof(err)) != 0) {
 		fprintf(stderr, "typosentry: cannot open the EVE log: %s\n", err);
 		goto out;
 	}

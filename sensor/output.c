@@ -4,7 +4,9 @@
  * The file is opened with O_APPEND and never truncated, so a restart or a
  * second run adds to what is there, and logrotate can move it away: on
  * SIGHUP output_reopen() creates a new one.  Each record is written with
- * a single writev() of the line and its newline.
+ * a single writev() of the line and its newline.  In the line format the
+ * file is fast.log and each record is first read back (eve_reader.h) and
+ * told in one line (eve_line.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,8 +17,13 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "eve_line.h"
 #include "log.h"
 #include "output.h"
+
+/* The longest line of the line format (a record with many recipients is
+ * cut there). */
+#define LINE_MAX_LEN	8192
 
 static time_t
 monotonic_seconds(void)
@@ -28,13 +35,14 @@ monotonic_seconds(void)
 }
 
 static char *
-eve_path(const char *dir)
+log_path(const char *dir, bool line)
 {
-	size_t n = strlen(dir) + sizeof("/eve.json");
+	const char *name = line ? OUTPUT_LINE_FILE : "eve.json";
+	size_t n = strlen(dir) + strlen(name) + 2;
 	char *p = malloc(n);
 
 	if (p != NULL)
-		snprintf(p, n, "%s/eve.json", dir);
+		snprintf(p, n, "%s/%s", dir, name);
 	return p;
 }
 
@@ -48,28 +56,47 @@ open_append(const char *path)
 int
 output_open(struct output *o, const char *dir, char *err, size_t errlen)
 {
+	return output_open_format(o, dir, false, err, errlen);
+}
+
+int
+output_open_format(struct output *o, const char *dir, bool line, char *err,
+    size_t errlen)
+{
 	memset(o, 0, sizeof(*o));
 	o->fd = -1;
+	if (line && ((o->doc = malloc(sizeof(*o->doc))) == NULL ||
+	    (o->line = malloc(LINE_MAX_LEN)) == NULL)) {
+		free(o->doc);
+		o->doc = NULL;
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	if (dir == NULL) {
 		o->fd = STDOUT_FILENO;
 		if ((o->path = strdup("-")) == NULL) {
 			snprintf(err, errlen, "out of memory");
-			return -1;
+			goto fail;
 		}
 		return 0;
 	}
-	if ((o->path = eve_path(dir)) == NULL) {
+	if ((o->path = log_path(dir, o->doc != NULL)) == NULL) {
 		snprintf(err, errlen, "out of memory");
-		return -1;
+		goto fail;
 	}
 	if ((o->fd = open_append(o->path)) < 0) {
 		snprintf(err, errlen, "%s: %s", o->path, strerror(errno));
-		free(o->path);
-		o->path = NULL;
-		return -1;
+		goto fail;
 	}
 	o->owned = true;
 	return 0;
+fail:
+	free(o->path);
+	free(o->doc);
+	free(o->line);
+	memset(o, 0, sizeof(*o));
+	o->fd = -1;
+	return -1;
 }
 
 void
@@ -87,7 +114,7 @@ output_reopen(struct output *o, const char *dir, char *err, size_t errlen)
 
 	if (dir == NULL || o->fd < 0 || !o->owned)
 		return 0;
-	if ((path = eve_path(dir)) == NULL) {
+	if ((path = log_path(dir, o->doc != NULL)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -137,6 +164,13 @@ output_write(struct output *o, const char *line, size_t len)
 
 	if (o->fd < 0)
 		return 0;
+	/* Our own records always parse; anything else goes out as it is. */
+	if (o->doc != NULL && eve_parse(o->doc, line, len) == 0) {
+		len = eve_line_format(o->doc, o->line, LINE_MAX_LEN);
+		iov[0].iov_base = o->line;
+		iov[0].iov_len = len;
+		total = len + 1;
+	}
 	while (done < total) {
 		ssize_t r = writev(o->fd, iov, 2);
 		if (r < 0) {
@@ -191,6 +225,8 @@ output_close(struct output *o)
 	if (o->owned && o->fd >= 0 && close(o->fd) != 0)
 		ts_log(LOG_ERR, "%s: %s", o->path, strerror(errno));
 	free(o->path);
+	free(o->doc);
+	free(o->line);
 	memset(o, 0, sizeof(*o));
 	o->fd = -1;
 }

@@ -1,5 +1,6 @@
 /*
- * output.h — where EVE lines go: a file appended to, or standard output.
+ * output.h — where EVE lines go: a file appended to, or standard output;
+ * as EVE JSON, or as one readable line per record (eve_line.h).
  */
 #ifndef TS_OUTPUT_H
 #define TS_OUTPUT_H
@@ -8,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
+
+#include "eve_reader.h"
 
 /* Write errors are reported at most once per this many seconds. */
 #define OUTPUT_ERROR_INTERVAL	60
@@ -19,7 +22,13 @@ struct output {
 	bool		 failing;	/* the last write failed */
 	uint64_t	 unreported;	/* failures since the last message */
 	time_t		 reported_at;	/* monotonic seconds of that message */
+	/* Line format: each record read back and told in a line. */
+	struct eve_doc	*doc;		/* NULL: EVE JSON as given */
+	char		*line;
 };
+
+/* Where the line format goes in a log directory (Suricata's name). */
+#define OUTPUT_LINE_FILE	"fast.log"
 
 /*
  * Opens DIR/eve.json for appending (dir != NULL) or standard output.
@@ -27,11 +36,18 @@ struct output {
  */
 int output_open(struct output *o, const char *dir, char *err, size_t errlen);
 
+/*
+ * The same, in the line format (line true): DIR/fast.log, or standard
+ * output, gets one line per record instead of its JSON.
+ */
+int output_open_format(struct output *o, const char *dir, bool line,
+    char *err, size_t errlen);
+
 /* EVE output off: every write succeeds and goes nowhere. */
 void output_open_none(struct output *o);
 
 /*
- * Writes one record and a newline in one system call, so that an alert
+ * Writes one record (EVE JSON; in the line format its line) and a newline in one system call, so that an alert
  * reaches the file at once and a reader never sees half of a line.
  * Returns 0, or -1: the caller counts every failure; the first one, and
  * then one per OUTPUT_ERROR_INTERVAL, is reported with the number of
@@ -42,7 +58,7 @@ void output_open_none(struct output *o);
 int output_write(struct output *o, const char *line, size_t len);
 
 /*
- * Opens DIR/eve.json anew (SIGHUP: logrotate has moved the old file).  On
+ * Opens DIR/eve.json (or DIR/fast.log) anew (SIGHUP: logrotate has moved the old file).  On
  * failure the old file stays in use and -1 is returned with a message in
  * err.  dir NULL: standard output, nothing to do.
  */

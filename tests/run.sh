@@ -7,6 +7,8 @@
 #               built with gcc, plain and under ASan+UBSan
 #   e2e         tests/e2e/*/test.yaml: replay a capture, check EVE by field
 #               and against Suricata's EVE schema (plain and sanitized)
+#   line format tests/line_format.py: lines on a terminal, EVE in a pipe
+#               and with --stdout, fast.log in a log directory
 #   oracle      every MX question tshark decodes, typosentry decodes; and
 #               as many DNS messages on port 53 and inner IP packets per
 #               encapsulation as tshark (tests/tunnel_oracle.py)
@@ -84,6 +86,13 @@ for case in tests/e2e/*/; do
 	done
 done
 
+# The output format by destination: lines on a terminal, EVE in a pipe,
+# fast.log in a log directory.
+for bin in "$BIN" "$ASAN_BIN"; do
+	if out=$($PY tests/line_format.py "$bin" 2>&1); then ok
+	else ko "line format with $bin"; echo "$out" | tail -20; fi
+done
+
 # The decoders against tshark, on our captures and on the public ones.
 # Not on the cut and corrupt captures, nor on smtp-starttls (everything
 # after STARTTLS is encrypted: tshark and we both see no recipient) and
@@ -133,7 +142,7 @@ if make --no-print-directory -s install DESTDIR="$dest" PREFIX=/usr/local >/dev/
     [ -f "$p/share/man/man8/typosentry.8" ] &&
     grep -qx "ExecStart=/usr/local/bin/typosentry -q -c /usr/local/etc/typosentry/typosentry.yaml -l /var/log/typosentry --pidfile /run/typosentry/typosentry.pid" \
 	"$p/lib/systemd/system/typosentry.service" &&
-    grep -q "^/var/log/typosentry/eve.json {" "$p/etc/logrotate.d/typosentry" &&
+    grep -q "^/var/log/typosentry/eve.json /var/log/typosentry/fast.log {" "$p/etc/logrotate.d/typosentry" &&
     ! grep -q "@[A-Z]*@" "$p/lib/systemd/system/typosentry.service" "$p/etc/logrotate.d/typosentry"; then
 	ok
 else

@@ -2,7 +2,8 @@
  * test_output.c — the EVE file: appended to, never truncated; reopened
  * after logrotate moved it; a full disk (/dev/full, and a file size limit
  * that cuts a record in the middle) loses the record but never leaves
- * half a line; EVE off writes nothing.
+ * half a line; EVE off writes nothing; the line format goes to fast.log,
+ * one line per record, and survives the reopen too.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -173,6 +174,34 @@ teardown(void **state)
 	return rmdir(dir);
 }
 
+static void
+line_format(void **state)
+{
+	struct output o;
+	char err[256], fast[256], eve[256];
+
+	(void)state;
+	path_of(fast, sizeof(fast), OUTPUT_LINE_FILE);
+	path_of(eve, sizeof(eve), "eve.json");
+	unlink(eve);
+	assert_int_equal(output_open_format(&o, dir, true, err, sizeof(err)), 0);
+	const char *rec = "{\"timestamp\":\"2026-11-23T04:20:56.000001+0000\","
+	    "\"event_type\":\"alert\",\"src_ip\":\"192.0.2.1\",\"src_port\":1,"
+	    "\"dest_ip\":\"192.0.2.53\",\"dest_port\":53,\"proto\":\"UDP\","
+	    "\"alert\":{\"gid\":1,\"signature_id\":1610001,\"rev\":1,"
+	    "\"severity\":2,\"signature\":\"S\"}}";
+	assert_int_equal(output_write(&o, rec, strlen(rec)), 0);
+	assert_int_equal(output_reopen(&o, dir, err, sizeof(err)), 0);
+	/* Not a record of ours: written as it came, nothing is lost. */
+	assert_int_equal(output_write(&o, "not json", 8), 0);
+	assert_string_equal(slurp(fast), "2026-11-23 04:20:56.000001  "
+	    "[1:1610001:1] sev 2  UDP 192.0.2.1:1 -> 192.0.2.53:53  S\n"
+	    "not json\n");
+	assert_int_equal(access(eve, F_OK), -1);
+	output_close(&o);
+	unlink(fast);
+}
+
 int
 main(void)
 {
@@ -182,6 +211,7 @@ main(void)
 		cmocka_unit_test(dev_full),
 		cmocka_unit_test(cut_short_is_taken_back),
 		cmocka_unit_test(eve_off),
+		cmocka_unit_test(line_format),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -42,6 +42,7 @@ defaults(void **state)
 	assert_int_equal(c.capture_buffer, 32u << 20);
 	assert_false(c.capture_immediate);
 	assert_true(c.eve_enabled);
+	assert_int_equal(c.output_format, OUTPUT_FORMAT_AUTO);
 	assert_false(c.syslog_enabled);
 	assert_null(c.syslog_ident);
 	assert_int_equal(c.syslog_facility, LOG_LOCAL5);
@@ -71,7 +72,7 @@ every_key(void **state)
 	    "  snaplen: 1500\n"
 	    "  buffer-size: 4mb\n"
 	    "  immediate: yes\n"
-	    "output: {eve: false}\n"
+	    "output: {eve: false, format: line}\n"
 	    "syslog:\n"
 	    "  enabled: true\n"
 	    "  ident: ts-1\n"
@@ -93,6 +94,7 @@ every_key(void **state)
 	assert_int_equal(c.capture_buffer, 4u << 20);
 	assert_true(c.capture_immediate);
 	assert_false(c.eve_enabled);
+	assert_int_equal(c.output_format, OUTPUT_FORMAT_LINE);
 	assert_true(c.syslog_enabled);
 	assert_string_equal(c.syslog_ident, "ts-1");
 	assert_int_equal(c.syslog_facility, LOG_LOCAL0);
@@ -148,6 +150,8 @@ errors(void **state)
 		  "t.yaml:2:3: privacy: local-part: hash needs hash-key" },
 		{ "run:\n  chroot: /var/empty\n",
 		  "t.yaml:2:3: unknown key 'chroot' in run" },
+		{ "output:\n  format: xml\n",
+		  "t.yaml:2:11: output.format: 'xml': expected eve, line or auto" },
 		{ "output:\n  eve: maybe\n",
 		  "t.yaml:2:8: output.eve: expected true or false" },
 	};
