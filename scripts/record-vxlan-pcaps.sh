@@ -239,8 +239,42 @@ f=vxlan-two-tenants.pcap
 [ "$(count $f 'vxlan.vni == 200 && udp.srcport == 40053')" -eq 1 ] || bad "$f: the same inner source port in both tenants"
 [ "$fails" -eq 0 ] || die "$fails check(s) failed; nothing written to pcaps/"
 
+npk() { capinfos -T -r -c "$OUT/$1" 2>/dev/null | cut -f2; }
 for f in vxlan-mx-smtp.pcap vxlan-mx-smtp-inner.pcap vxlan-two-tenants.pcap; do
     cp "$WORK/$f" "$OUT/$f"
-    log "   $f: $(capinfos -T -r -c "$OUT/$f" 2>/dev/null | cut -f2) packets"
+    log "   $f: $(npk "$f") packets"
 done
+
+# pcaps/README.md: record-pcaps.sh rewrites that file as a whole; this
+# script replaces only its own section, between its markers.
+SECTION=$WORK/readme-section.md
+cat >"$SECTION" <<EOF
+<!-- BEGIN record-vxlan-pcaps.sh (written by it; do not edit by hand) -->
+## VXLAN captures
+
+Recorded by \`sudo scripts/record-vxlan-pcaps.sh\`: the kernel's own VXLAN
+devices (UDP port 4789) over a veth underlay ($UL_A4 and $UL_B4), two
+overlays with the same inner addresses (clients $C4 and $C6, dnsmasq on
+$D4 and $D6, smtp-sink on $M4 and $M6), tenant A in VNI 100 and tenant B
+in VNI 200, each in network namespaces of its own; dig and swaks in the
+tenants' client namespaces.
+
+| File | Link type | Packets | How it was made | Traffic |
+|------|-----------|---------|-----------------|---------|
+| vxlan-mx-smtp.pcap | Ethernet (1), VXLAN inside | $(npk vxlan-mx-smtp.pcap) | tcpdump on the underlay veth | tenant A: MX army.ml (IPv4 inside), MX gmial.com (IPv6 inside), MX gmail.com; swaks to john@army.ml (IPv4) and jane@gmial.com (IPv6) |
+| vxlan-mx-smtp-inner.pcap | Ethernet (1) | $(npk vxlan-mx-smtp-inner.pcap) | tcpdump on tenant A's client VXLAN device during the same run: the un-tunnelled twin of vxlan-mx-smtp.pcap | the same |
+| vxlan-two-tenants.pcap | Ethernet (1), VXLAN inside | $(npk vxlan-two-tenants.pcap) | tcpdump on the underlay veth | tenant A: MX army.ml from $C4 port 40053, MX gmial.com from $C6 port 40054, A mail.army.ml, AAAA mx.gmial.com (exchanges $M4, $M6); tenant B: MX example.org from the same addresses and ports, swaks to bob@example.org at its own $M4 and $M6 |
+<!-- END record-vxlan-pcaps.sh -->
+EOF
+/usr/bin/python3 - "$OUT/README.md" "$SECTION" <<'PYEOF'
+import os, re, sys
+path, section = sys.argv[1], open(sys.argv[2]).read()
+text = open(path).read() if os.path.exists(path) else ""
+pat = re.compile(r"<!-- BEGIN record-vxlan-pcaps\.sh.*?<!-- END record-vxlan-pcaps\.sh -->\n?", re.S)
+if pat.search(text):
+    text = pat.sub(lambda _m: section, text, count=1)
+else:
+    text = text.rstrip("\n") + ("\n\n" if text else "") + section
+open(path, "w").write(text)
+PYEOF
 log "== done"
