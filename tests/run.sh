@@ -99,7 +99,10 @@ done
 # smtp-small-mtu (tshark 4.0 does not decode commands split mid-line; its
 # e2e case checks the recipients instead).
 for f in pcaps/*.pcap pcaps/*.pcapng; do
+	# The VXLAN captures are left to their e2e cases and to
+	# tests/tunnel_oracle.py: this oracle leaves tunnelled packets out.
 	case $f in *truncated*|*corrupt*|*starttls*|*small-mtu*) continue ;; esac
+	case $f in pcaps/vxlan-mx-smtp.pcap|pcaps/vxlan-two-tenants.pcap) continue ;; esac
 	if $PY tests/oracle_tshark.py "$BIN" "$f" exact; then ok
 	else ko "tshark oracle on $f"; fi
 done
