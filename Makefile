@@ -83,19 +83,23 @@ $(B)/asan/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
-$(B)/libtyposentry.a: $(OBJS)
+# The built-in configuration is in the library too: it holds the defaults
+# of every key a user's file leaves out (rules/config.c).
+$(B)/libtyposentry.a: $(OBJS) $(B)/obj/default_config.o
 	$(AR) rcs $@ $^
 
-$(B)/asan/libtyposentry.a: $(ASAN_OBJS)
+$(B)/asan/libtyposentry.a: $(ASAN_OBJS) $(B)/asan/default_config.o
 	$(AR) rcs $@ $^
 
 typosentry: $(B)/obj/sensor/main.o $(B)/obj/default_config.o $(B)/libtyposentry.a
 	$(CC) $(ALL_CFLAGS) $(LTO) -o $@ $^ $(LIBS)
 
 $(B)/obj/default_config.o: $(B)/default_config.c
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Wno-missing-variable-declarations -c -o $@ $<
 
 $(B)/asan/default_config.o: $(B)/default_config.c
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
 $(B)/asan/typosentry: $(B)/asan/sensor/main.o $(B)/asan/default_config.o $(B)/asan/libtyposentry.a
@@ -143,7 +147,7 @@ $(B)/fuzz/default_config.o: $(B)/default_config.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_SAN) -c -o $@ $<
 
-$(B)/fuzz/libtyposentry.a: $(FUZZ_OBJS)
+$(B)/fuzz/libtyposentry.a: $(FUZZ_OBJS) $(B)/fuzz/default_config.o
 	$(AR) rcs $@ $^
 
 $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_HDRS) $(B)/fuzz/default_config.o $(B)/fuzz/libtyposentry.a

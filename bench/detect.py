@@ -7,10 +7,12 @@ plus army.mil and irs.gov, known labels of the protected TLDs):
   (a) dnstwist's own variants (dnstwist --format list, run offline), every
       fuzzer but "dictionary" and "tld-swap";
   (b) the full one-edit space, generated here independently of typosentry:
-      every omission, insertion, substitution (over [a-z0-9-]) and adjacent
-      transposition of the registrable label that gives a valid label, and
-      of the public suffix (over [a-z0-9]) that gives a suffix in the
-      Public Suffix List's ICANN section;
+      every omission, insertion, substitution (over [a-z0-9-] and the dot)
+      and adjacent transposition anywhere in the whole name, dots included
+      (chasec.om, chase.c.om, c.ase.com, yahooxco.uk for yahoo.co.uk),
+      kept when the result is a valid name under a suffix of the Public
+      Suffix List's ICANN section (a label edit gives a valid label; a
+      suffix edit gives a suffix, or a name under a shorter one);
 
 all go through `typosentry check` with the default configuration.  Recall
 counts a variant found when it alerts; variants the policy exempts on
@@ -66,17 +68,39 @@ def edits(s, alphabet):
     return out
 
 
+def dot_edits(s):
+    """The edits of s that type, drop, move or replace a dot."""
+    out = set()
+    for i, ch in enumerate(s):
+        if ch == ".":
+            out.add(s[:i] + s[i + 1:])
+            out |= {s[:i] + c + s[i + 1:] for c in LDH}
+        else:
+            out.add(s[:i] + "." + s[i + 1:])
+    out |= {s[:i] + "." + s[i:] for i in range(len(s) + 1)}
+    out |= {s[:i] + s[i + 1] + s[i] + s[i + 2:] for i in range(len(s) - 1)
+            if "." in (s[i], s[i + 1])}
+    out.discard(s)
+    return out
+
+
 def label_ok(l):
     return 0 < len(l) <= 63 and l[0] != "-" and l[-1] != "-" and \
         all(c in LDH for c in l)
 
 
+def valid_name(name, suffixes):
+    """Every label valid, and a suffix shorter than the name in the ICANN
+    section: a name someone can register, or hold under one."""
+    labels = name.split(".")
+    if not all(label_ok(p) for p in labels):
+        return False
+    return any(".".join(labels[i:]) in suffixes
+               for i in range(1, len(labels)))
+
+
 def one_edit_space(domain, suffixes):
-    label, suffix = split(domain, suffixes)
-    out = {e + "." + suffix for e in edits(label, LDH) if label_ok(e)}
-    out |= {label + "." + e for e in edits(suffix, ALNUM)
-            if e in suffixes and all(label_ok(p) for p in e.split("."))}
-    return out
+    return {e for e in edits(domain, LDH + ".") if valid_name(e, suffixes)}
 
 
 def dnstwist(domain):
@@ -152,8 +176,10 @@ def main():
           % len(domains))
     bad = report("(a) dnstwist variants", {d: dnstwist(d) for d in domains},
                  binary)
-    bad += report("(b) one-edit space, TLD included",
-                  {d: one_edit_space(d, suffixes) for d in domains}, binary)
+    space = {d: one_edit_space(d, suffixes) for d in domains}
+    bad += report("(b) one-edit space, dots included", space, binary)
+    dots = {d: names & dot_edits(d) for d, names in space.items()}
+    bad += report("    of which the dot moved or typed", dots, binary)
 
     names = [l.strip() for l in open(benign) if l.strip()]
     verdict = check(binary, set(names))

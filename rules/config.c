@@ -19,290 +19,54 @@
 
 #include "../decoders/smtp.h"
 #include "config.h"
+#include "config_show.h"
+#include "config_values.h"
 
-struct loader {
-	const char	*name;
-	yaml_document_t	*doc;
-	char		*err;
-	size_t		 errlen;
-};
+/* The built-in configuration (etc/typosentry.yaml), compiled in. */
+extern const char default_config_yaml[];
+extern const size_t default_config_yaml_len;
 
 /*
- * Writes "NAME:LINE:COL: message" to the loader's error buffer.  Called as
- * fail(...), whose value is -1: a macro, so that the static analysers
- * (which do not follow variadic calls) see that every error path returns
- * -1 and leaves no output half set.
+ * The keys of one mapping, dispatched by a table.  A row is a key, with
+ * how --dump-config shows its value (config_show.h), or a section, with
+ * the table of its keys: adding a key is one row, and the dump has it.
  */
-static void fail_at(struct loader *l, const yaml_node_t *n, const char *fmt,
-    ...) __attribute__((format(printf, 3, 4)));
-#define fail(...)	(fail_at(__VA_ARGS__), -1)
-
-static void
-fail_at(struct loader *l, const yaml_node_t *n, const char *fmt, ...)
-{
-	va_list ap;
-	int o;
-
-	o = snprintf(l->err, l->errlen, "%s:%zu:%zu: ", l->name,
-	    n->start_mark.line + 1, n->start_mark.column + 1);
-	if (o < 0 || (size_t)o >= l->errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(l->err + o, l->errlen - (size_t)o, fmt, ap);
-	va_end(ap);
-}
-
-static const char *
-scalar(const yaml_node_t *n)
-{
-	return (const char *)n->data.scalar.value;
-}
-
-static int
-want_scalar(struct loader *l, const yaml_node_t *n, const char *key)
-{
-	if (n->type != YAML_SCALAR_NODE)
-		return fail(l, n, "%s: expected a single value", key);
-	return 0;
-}
-
-static void
-strlist_free(struct strlist *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
-	free(s->line);
-	free(s->col);
-	memset(s, 0, sizeof(*s));
-}
-
-/* A sequence of strings; a single scalar is taken as a list of one. */
-static int
-load_strlist(struct loader *l, yaml_node_t *n, const char *key,
-    struct strlist *out)
-{
-	yaml_node_item_t *items = NULL;
-	size_t count = 1;
-
-	strlist_free(out);
-	if (n->type == YAML_SEQUENCE_NODE) {
-		items = n->data.sequence.items.start;
-		count = (size_t)(n->data.sequence.items.top - items);
-	} else if (n->type != YAML_SCALAR_NODE) {
-		return fail(l, n, "%s: expected a list of names", key);
-	}
-	if (count == 0)
-		return 0;
-	out->v = calloc(count, sizeof(*out->v));
-	out->line = calloc(count, sizeof(*out->line));
-	out->col = calloc(count, sizeof(*out->col));
-	if (out->v == NULL || out->line == NULL || out->col == NULL)
-		return fail(l, n, "%s: out of memory", key);
-	for (size_t i = 0; i < count; i++) {
-		yaml_node_t *it = items != NULL ?
-		    yaml_document_get_node(l->doc, items[i]) : n;
-		if (it == NULL || it->type != YAML_SCALAR_NODE)
-			return fail(l, it != NULL ? it : n,
-			    "%s: each entry must be a name", key);
-		if (it->data.scalar.length == 0)
-			return fail(l, it, "%s: empty name", key);
-		out->v[i] = strdup(scalar(it));
-		if (out->v[i] == NULL)
-			return fail(l, it, "%s: out of memory", key);
-		out->line[i] = (unsigned)it->start_mark.line + 1;
-		out->col[i] = (unsigned)it->start_mark.column + 1;
-		out->n++;
-	}
-	return 0;
-}
-
-static int
-parse_uint(const char *s, unsigned long max, unsigned long *out)
-{
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	unsigned long v = strtoul(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int
-load_ports(struct loader *l, yaml_node_t *n, const char *key, uint16_t *ports,
-    size_t *count)
-{
-	struct strlist s = { 0 };
-
-	if (load_strlist(l, n, key, &s) != 0) {
-		strlist_free(&s);
-		return -1;
-	}
-	if (s.n == 0 || s.n > CONFIG_MAX_PORTS) {
-		strlist_free(&s);
-		return fail(l, n, "%s: give between 1 and %d ports", key,
-		    CONFIG_MAX_PORTS);
-	}
-	for (size_t i = 0; i < s.n; i++) {
-		unsigned long v;
-		if (parse_uint(s.v[i], 65535, &v) != 0 || v == 0) {
-			snprintf(l->err, l->errlen,
-			    "%s:%u:%u: %s: '%s' is not a port (1-65535)",
-			    l->name, s.line[i], s.col[i], key, s.v[i]);
-			strlist_free(&s);
-			return -1;
-		}
-		ports[i] = (uint16_t)v;
-	}
-	*count = s.n;
-	strlist_free(&s);
-	return 0;
-}
-
-static int
-load_qtypes(struct loader *l, yaml_node_t *n, const char *key,
-    uint16_t *types, size_t *count)
-{
-	struct strlist s = { 0 };
-
-	if (load_strlist(l, n, key, &s) != 0) {
-		strlist_free(&s);
-		return -1;
-	}
-	if (s.n == 0 || s.n > CONFIG_MAX_QTYPES) {
-		strlist_free(&s);
-		return fail(l, n, "%s: give between 1 and %d record types", key,
-		    CONFIG_MAX_QTYPES);
-	}
-	for (size_t i = 0; i < s.n; i++) {
-		unsigned long v;
-		ldns_rr_type t = 0;
-		/*
-		 * ldns reads the RFC 3597 form "TYPE65280" with atoi(), with
-		 * no check of syntax or range, so we read the number.
-		 */
-		if (strncasecmp(s.v[i], "TYPE", 4) == 0) {
-			if (parse_uint(s.v[i] + 4, 65535, &v) == 0)
-				t = (ldns_rr_type)v;
-		} else {
-			t = ldns_get_rr_type_by_name(s.v[i]);
-			if (t == 0 && parse_uint(s.v[i], 65535, &v) == 0)
-				t = (ldns_rr_type)v;
-		}
-		if (t == 0) {
-			snprintf(l->err, l->errlen,
-			    "%s:%u:%u: %s: '%s' is not a DNS record type",
-			    l->name, s.line[i], s.col[i], key, s.v[i]);
-			strlist_free(&s);
-			return -1;
-		}
-		types[i] = (uint16_t)t;
-	}
-	*count = s.n;
-	strlist_free(&s);
-	return 0;
-}
-
-/* A count, or a size with an optional k/m/g suffix (powers of 1024). */
-static int
-load_number(struct loader *l, yaml_node_t *n, const char *key, bool size,
-    unsigned long long min, unsigned long long max, unsigned long long *out)
-{
-	char *end;
-
-	if (want_scalar(l, n, key) != 0)
-		return -1;
-	const char *s = scalar(n);
-	errno = 0;
-	unsigned long long v = (*s >= '0' && *s <= '9') ? strtoull(s, &end, 10) : 0;
-	if (*s < '0' || *s > '9' || errno != 0)
-		return fail(l, n, "%s: '%s' is not a number", key, s);
-	if (size && *end != '\0') {
-		unsigned long long mult = 0;
-		if (strcasecmp(end, "k") == 0 || strcasecmp(end, "kb") == 0)
-			mult = 1ULL << 10;
-		else if (strcasecmp(end, "m") == 0 || strcasecmp(end, "mb") == 0)
-			mult = 1ULL << 20;
-		else if (strcasecmp(end, "g") == 0 || strcasecmp(end, "gb") == 0)
-			mult = 1ULL << 30;
-		if (mult == 0 || v > max / mult)
-			return fail(l, n, "%s: '%s' is not a size (like 64mb)",
-			    key, s);
-		v *= mult;
-	} else if (*end != '\0') {
-		return fail(l, n, "%s: '%s' is not a number", key, s);
-	}
-	if (v < min || v > max)
-		return fail(l, n, "%s: %s is out of range (%llu to %llu)", key,
-		    s, min, max);
-	*out = v;
-	return 0;
-}
-
-static int
-load_u32(struct loader *l, yaml_node_t *n, const char *key,
-    unsigned long long min, unsigned long long max, uint32_t *out)
-{
-	unsigned long long v;
-
-	if (load_number(l, n, key, false, min, max, &v) != 0)
-		return -1;
-	*out = (uint32_t)v;
-	return 0;
-}
-
-static int
-load_size(struct loader *l, yaml_node_t *n, const char *key,
-    unsigned long long min, unsigned long long max, size_t *out)
-{
-	unsigned long long v;
-
-	if (load_number(l, n, key, true, min, max, &v) != 0)
-		return -1;
-	*out = (size_t)v;
-	return 0;
-}
-
-static int
-load_bool(struct loader *l, yaml_node_t *n, const char *key, bool *out)
-{
-	if (want_scalar(l, n, key) != 0)
-		return -1;
-	const char *s = scalar(n);
-	if (strcmp(s, "true") == 0 || strcmp(s, "yes") == 0 ||
-	    strcmp(s, "on") == 0)
-		*out = true;
-	else if (strcmp(s, "false") == 0 || strcmp(s, "no") == 0 ||
-	    strcmp(s, "off") == 0)
-		*out = false;
-	else
-		return fail(l, n, "%s: expected true or false, not '%s'", key, s);
-	return 0;
-}
-
-static int
-load_string(struct loader *l, yaml_node_t *n, const char *key, char **out)
-{
-	if (want_scalar(l, n, key) != 0)
-		return -1;
-	free(*out);
-	*out = NULL;
-	if (n->data.scalar.length == 0)
-		return 0;
-	if ((*out = strdup(scalar(n))) == NULL)
-		return fail(l, n, "%s: out of memory", key);
-	return 0;
-}
-
-/* The keys of one mapping, dispatched by a table. */
 struct key_handler {
 	const char	*key;
 	int		(*load)(struct loader *, yaml_node_t *, struct ts_config *);
+	const struct key_handler *sub;		/* a section's keys */
+	struct config_show show;		/* a key's value */
 };
+
+#define KEY(name, fn, kind, field) { name, fn, NULL, \
+	{ SHOW_##kind, offsetof(struct ts_config, field), 0, NULL } }
+/* A fixed array and its count (ports, record types). */
+#define KEY_N(name, fn, kind, field, count) { name, fn, NULL, \
+	{ SHOW_##kind, offsetof(struct ts_config, field), \
+	offsetof(struct ts_config, count), NULL } }
+/* A value shown by a function of its own. */
+#define KEY_FN(name, fn, show_fn) { name, fn, NULL, \
+	{ SHOW_FN, 0, 0, show_fn } }
+#define SECTION(name, fn, keys) { name, fn, keys, { SHOW_NONE, 0, 0, NULL } }
+#define END_KEYS { NULL, NULL, NULL, { SHOW_NONE, 0, 0, NULL } }
+
+#define TOP_LEVEL	"the top level"
+
+/* Notes that the file gave key k of section where (for the dump). */
+static int
+note_key(struct loader *l, const yaml_node_t *k, const char *where,
+    struct ts_config *cfg)
+{
+	char path[256];
+	bool top = strcmp(where, TOP_LEVEL) == 0;
+
+	snprintf(path, sizeof(path), "%s%s%s", top ? "" : where,
+	    top ? "" : ".", scalar(k));
+	if (strlist_add(&cfg->keys_set, path, (unsigned)k->start_mark.line + 1,
+	    (unsigned)k->start_mark.column + 1) != 0)
+		return fail(l, k, "%s: out of memory", path);
+	return 0;
+}
 
 static int
 walk_mapping(struct loader *l, yaml_node_t *n, const char *where,
@@ -333,6 +97,8 @@ walk_mapping(struct loader *l, yaml_node_t *n, const char *where,
 			return fail(l, k, "unknown key '%s' in %s", scalar(k),
 			    where);
 		if (h->load(l, v, cfg) != 0)
+			return -1;
+		if (l->record && note_key(l, k, where, cfg) != 0)
 			return -1;
 	}
 	return 0;
@@ -375,6 +141,15 @@ ld_capture_filter(struct loader *l, yaml_node_t *n, struct ts_config *c)
 	/* Given, even empty: live capture then builds no filter from ports. */
 	c->bpf_filter_set = true;
 	return load_string(l, n, "capture.filter", &c->bpf_filter);
+}
+
+static void
+show_capture_filter(FILE *f, const struct ts_config *c)
+{
+	if (!c->bpf_filter_set)
+		fputs("(unset)", f);
+	else
+		config_show_string(f, c->bpf_filter != NULL ? c->bpf_filter : "");
 }
 
 static int
@@ -450,10 +225,10 @@ ld_timeout_closed(struct loader *l, yaml_node_t *n, struct ts_config *c)
 }
 
 static const struct key_handler timeout_keys[] = {
-	{ "new", ld_timeout_new },
-	{ "established", ld_timeout_established },
-	{ "closed", ld_timeout_closed },
-	{ NULL, NULL },
+	KEY("new", ld_timeout_new, COUNT, flow_timeout_new),
+	KEY("established", ld_timeout_established, COUNT, flow_timeout_established),
+	KEY("closed", ld_timeout_closed, COUNT, flow_timeout_closed),
+	END_KEYS,
 };
 
 static int
@@ -595,6 +370,17 @@ ld_syslog_facility(struct loader *l, yaml_node_t *n, struct ts_config *c)
 	    "to local7, daemon, user, ...)", scalar(n));
 }
 
+static void
+show_syslog_facility(FILE *f, const struct ts_config *c)
+{
+	for (size_t i = 0; syslog_facilities[i].name != NULL; i++)
+		if (syslog_facilities[i].value == c->syslog_facility) {
+			fputs(syslog_facilities[i].name, f);
+			return;
+		}
+	fprintf(f, "%d", c->syslog_facility);
+}
+
 static int
 ld_syslog_level(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
@@ -607,6 +393,17 @@ ld_syslog_level(struct loader *l, yaml_node_t *n, struct ts_config *c)
 		}
 	return fail(l, n, "syslog.level: '%s' is not a level (emerg, alert, "
 	    "crit, err, warning, notice, info, debug)", scalar(n));
+}
+
+static void
+show_syslog_level(FILE *f, const struct ts_config *c)
+{
+	for (size_t i = 0; syslog_levels[i].name != NULL; i++)
+		if (syslog_levels[i].value == c->syslog_level) {
+			fputs(syslog_levels[i].name, f);
+			return;
+		}
+	fprintf(f, "%d", c->syslog_level);
 }
 
 static int
@@ -622,6 +419,12 @@ ld_syslog_format(struct loader *l, yaml_node_t *n, struct ts_config *c)
 		return fail(l, n, "syslog.format: '%s': expected line or json",
 		    scalar(n));
 	return 0;
+}
+
+static void
+show_syslog_format(FILE *f, const struct ts_config *c)
+{
+	fputs(c->syslog_json ? "json" : "line", f);
 }
 
 static int
@@ -668,6 +471,13 @@ ld_privacy_local_part(struct loader *l, yaml_node_t *n, struct ts_config *c)
 	return 0;
 }
 
+static void
+show_privacy_local_part(FILE *f, const struct ts_config *c)
+{
+	fputs(c->privacy == PRIVACY_HASH ? "hash" :
+	    c->privacy == PRIVACY_MASK ? "mask" : "keep", f);
+}
+
 static int
 ld_privacy_key(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
@@ -711,34 +521,34 @@ empty_section(const yaml_node_t *n)
 }
 
 static const struct key_handler syslog_keys[] = {
-	{ "enabled", ld_syslog_enabled },
-	{ "ident", ld_syslog_ident },
-	{ "facility", ld_syslog_facility },
-	{ "level", ld_syslog_level },
-	{ "format", ld_syslog_format },
-	{ NULL, NULL },
+	KEY("enabled", ld_syslog_enabled, BOOL, syslog_enabled),
+	KEY("ident", ld_syslog_ident, STRING, syslog_ident),
+	KEY_FN("facility", ld_syslog_facility, show_syslog_facility),
+	KEY_FN("level", ld_syslog_level, show_syslog_level),
+	KEY_FN("format", ld_syslog_format, show_syslog_format),
+	END_KEYS,
 };
 static const struct key_handler alerts_keys[] = {
-	{ "suppress-window", ld_suppress_window },
-	{ "suppress-max-entries", ld_suppress_max },
-	{ "max-per-second", ld_alerts_per_second },
-	{ NULL, NULL },
+	KEY("suppress-window", ld_suppress_window, COUNT, suppress_window),
+	KEY("suppress-max-entries", ld_suppress_max, COUNT, suppress_max),
+	KEY("max-per-second", ld_alerts_per_second, COUNT, alerts_per_second),
+	END_KEYS,
 };
 static const struct key_handler stats_keys[] = {
-	{ "interval", ld_stats_interval },
-	{ NULL, NULL },
+	KEY("interval", ld_stats_interval, COUNT, stats_interval),
+	END_KEYS,
 };
 static const struct key_handler privacy_keys[] = {
-	{ "local-part", ld_privacy_local_part },
-	{ "hash-key", ld_privacy_key },
-	{ NULL, NULL },
+	KEY_FN("local-part", ld_privacy_local_part, show_privacy_local_part),
+	KEY("hash-key", ld_privacy_key, SECRET, privacy_key),
+	END_KEYS,
 };
 static const struct key_handler run_keys[] = {
-	{ "user", ld_run_user },
-	{ "group", ld_run_group },
-	{ "pidfile", ld_run_pidfile },
-	{ "sandbox", ld_run_sandbox },
-	{ NULL, NULL },
+	KEY("user", ld_run_user, STRING, run_user),
+	KEY("group", ld_run_group, STRING, run_group),
+	KEY("pidfile", ld_run_pidfile, STRING, run_pidfile),
+	KEY("sandbox", ld_run_sandbox, BOOL, run_sandbox),
+	END_KEYS,
 };
 
 static int
@@ -787,27 +597,27 @@ ld_run(struct loader *l, yaml_node_t *n, struct ts_config *c)
 }
 
 static const struct key_handler smtp_keys[] = {
-	{ "ports", ld_smtp_ports },
-	{ "detect-any-port", ld_smtp_detect },
-	{ "max-pending", ld_smtp_max_pending },
-	{ "max-recipients", ld_smtp_max_rcpts },
-	{ NULL, NULL },
+	KEY_N("ports", ld_smtp_ports, PORTS, smtp_ports, n_smtp_ports),
+	KEY("detect-any-port", ld_smtp_detect, BOOL, smtp_detect),
+	KEY("max-pending", ld_smtp_max_pending, COUNT, smtp_max_pending),
+	KEY("max-recipients", ld_smtp_max_rcpts, COUNT, smtp_max_rcpts),
+	END_KEYS,
 };
 static const struct key_handler flow_keys[] = {
-	{ "max-flows", ld_flow_max_flows },
-	{ "max-memory", ld_flow_max_memory },
-	{ "timeouts", ld_flow_timeouts },
-	{ NULL, NULL },
+	KEY("max-flows", ld_flow_max_flows, COUNT, flow_max_flows),
+	KEY("max-memory", ld_flow_max_memory, SIZE, flow_max_memory),
+	SECTION("timeouts", ld_flow_timeouts, timeout_keys),
+	END_KEYS,
 };
 static const struct key_handler stream_keys[] = {
-	{ "max-buffer", ld_stream_max_buffer },
-	{ NULL, NULL },
+	KEY("max-buffer", ld_stream_max_buffer, SIZE, stream_max_buffer),
+	END_KEYS,
 };
 static const struct key_handler defrag_keys[] = {
-	{ "max-datagrams", ld_defrag_max_datagrams },
-	{ "max-memory", ld_defrag_max_memory },
-	{ "timeout", ld_defrag_timeout },
-	{ NULL, NULL },
+	KEY("max-datagrams", ld_defrag_max_datagrams, COUNT, defrag_max_datagrams),
+	KEY("max-memory", ld_defrag_max_memory, SIZE, defrag_max_memory),
+	KEY("timeout", ld_defrag_timeout, COUNT, defrag_timeout),
+	END_KEYS,
 };
 
 static int
@@ -913,37 +723,77 @@ ld_dec_mpls_labels(struct loader *l, yaml_node_t *n, struct ts_config *c)
 	return 0;
 }
 
+/* --dump-config: the decoder's ports and small counts. */
+static void
+show_u16s(FILE *f, const uint16_t *v, unsigned n)
+{
+	fputc('[', f);
+	for (unsigned i = 0; i < n; i++)
+		fprintf(f, "%s%u", i > 0 ? ", " : "", v[i]);
+	fputc(']', f);
+}
+
+static void
+show_vxlan_ports(FILE *f, const struct ts_config *c)
+{
+	show_u16s(f, c->decoder.vxlan_ports, c->decoder.n_vxlan_ports);
+}
+
+static void
+show_geneve_ports(FILE *f, const struct ts_config *c)
+{
+	show_u16s(f, c->decoder.geneve_ports, c->decoder.n_geneve_ports);
+}
+
+static void
+show_gre_udp_ports(FILE *f, const struct ts_config *c)
+{
+	show_u16s(f, c->decoder.gre_udp_ports, c->decoder.n_gre_udp_ports);
+}
+
+static void
+show_max_depth(FILE *f, const struct ts_config *c)
+{
+	fprintf(f, "%u", c->decoder.max_depth);
+}
+
+static void
+show_mpls_labels(FILE *f, const struct ts_config *c)
+{
+	fprintf(f, "%u", c->decoder.mpls_max_labels);
+}
+
 static const struct key_handler dec_vxlan_keys[] = {
-	{ "enabled", ld_dec_vxlan },
-	{ "ports", ld_dec_vxlan_ports },
-	{ NULL, NULL },
+	KEY("enabled", ld_dec_vxlan, BOOL, decoder.vxlan),
+	KEY_FN("ports", ld_dec_vxlan_ports, show_vxlan_ports),
+	END_KEYS,
 };
 static const struct key_handler dec_geneve_keys[] = {
-	{ "enabled", ld_dec_geneve },
-	{ "ports", ld_dec_geneve_ports },
-	{ NULL, NULL },
+	KEY("enabled", ld_dec_geneve, BOOL, decoder.geneve),
+	KEY_FN("ports", ld_dec_geneve_ports, show_geneve_ports),
+	END_KEYS,
 };
 static const struct key_handler dec_gre_keys[] = {
-	{ "enabled", ld_dec_gre },
-	{ "udp-ports", ld_dec_gre_udp_ports },
-	{ NULL, NULL },
+	KEY("enabled", ld_dec_gre, BOOL, decoder.gre),
+	KEY_FN("udp-ports", ld_dec_gre_udp_ports, show_gre_udp_ports),
+	END_KEYS,
 };
 static const struct key_handler dec_erspan_keys[] = {
-	{ "enabled", ld_dec_erspan },
-	{ NULL, NULL },
+	KEY("enabled", ld_dec_erspan, BOOL, decoder.erspan),
+	END_KEYS,
 };
 static const struct key_handler dec_ipip_keys[] = {
-	{ "enabled", ld_dec_ipip },
-	{ NULL, NULL },
+	KEY("enabled", ld_dec_ipip, BOOL, decoder.ipip),
+	END_KEYS,
 };
 static const struct key_handler dec_mpls_keys[] = {
-	{ "enabled", ld_dec_mpls },
-	{ "max-labels", ld_dec_mpls_labels },
-	{ NULL, NULL },
+	KEY("enabled", ld_dec_mpls, BOOL, decoder.mpls),
+	KEY_FN("max-labels", ld_dec_mpls_labels, show_mpls_labels),
+	END_KEYS,
 };
 static const struct key_handler dec_pppoe_keys[] = {
-	{ "enabled", ld_dec_pppoe },
-	{ NULL, NULL },
+	KEY("enabled", ld_dec_pppoe, BOOL, decoder.pppoe),
+	END_KEYS,
 };
 
 #define DECODER_SECTION(fn, name)					\
@@ -964,15 +814,15 @@ DECODER_SECTION(ld_dec_pppoe_section, pppoe)
 #undef DECODER_SECTION
 
 static const struct key_handler decoder_keys[] = {
-	{ "max-depth", ld_dec_max_depth },
-	{ "vxlan", ld_dec_vxlan_section },
-	{ "geneve", ld_dec_geneve_section },
-	{ "gre", ld_dec_gre_section },
-	{ "erspan", ld_dec_erspan_section },
-	{ "ipip", ld_dec_ipip_section },
-	{ "mpls", ld_dec_mpls_section },
-	{ "pppoe", ld_dec_pppoe_section },
-	{ NULL, NULL },
+	KEY_FN("max-depth", ld_dec_max_depth, show_max_depth),
+	SECTION("vxlan", ld_dec_vxlan_section, dec_vxlan_keys),
+	SECTION("geneve", ld_dec_geneve_section, dec_geneve_keys),
+	SECTION("gre", ld_dec_gre_section, dec_gre_keys),
+	SECTION("erspan", ld_dec_erspan_section, dec_erspan_keys),
+	SECTION("ipip", ld_dec_ipip_section, dec_ipip_keys),
+	SECTION("mpls", ld_dec_mpls_section, dec_mpls_keys),
+	SECTION("pppoe", ld_dec_pppoe_section, dec_pppoe_keys),
+	END_KEYS,
 };
 
 static int
@@ -986,120 +836,11 @@ ld_decoder(struct loader *l, yaml_node_t *n, struct ts_config *c)
 	return 0;
 }
 
-static void
-labelmap_free(struct labelmap *m)
-{
-	for (size_t i = 0; i < m->n; i++) {
-		free(m->key[i]);
-		strlist_free(&m->list[i]);
-	}
-	free(m->key);
-	free(m->line);
-	free(m->col);
-	free(m->list);
-	memset(m, 0, sizeof(*m));
-}
-
-static void
-intmap_free(struct intmap *m)
-{
-	for (size_t i = 0; i < m->n; i++)
-		free(m->key[i]);
-	free(m->key);
-	free(m->line);
-	free(m->col);
-	free(m->value);
-	memset(m, 0, sizeof(*m));
-}
-
 /* protect.labels: { mil: [army, navy], gov: [irs] } */
 static int
 ld_protect_labels(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
-	struct labelmap *m = &c->protect_labels;
-	size_t count;
-
-	labelmap_free(m);
-	if (n->type != YAML_MAPPING_NODE)
-		return fail(l, n, "protect.labels: expected a mapping of TLDs "
-		    "to lists of labels");
-	count = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
-	if (count == 0)
-		return 0;
-	m->key = calloc(count, sizeof(*m->key));
-	m->line = calloc(count, sizeof(*m->line));
-	m->col = calloc(count, sizeof(*m->col));
-	m->list = calloc(count, sizeof(*m->list));
-	if (m->key == NULL || m->line == NULL || m->col == NULL ||
-	    m->list == NULL)
-		return fail(l, n, "protect.labels: out of memory");
-	for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
-	    p < n->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = yaml_document_get_node(l->doc, p->key);
-		yaml_node_t *v = yaml_document_get_node(l->doc, p->value);
-		if (k == NULL || v == NULL || k->type != YAML_SCALAR_NODE)
-			return fail(l, n, "protect.labels: keys must be TLDs");
-		/* The analyser misses *_free()'s memset: n starts at 0. */
-		for (size_t i = 0; i < m->n; i++)
-			/* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker) */
-			if (strcmp(m->key[i], scalar(k)) == 0)
-				return fail(l, k, "key '%s' given twice in "
-				    "protect.labels", scalar(k));
-		if ((m->key[m->n] = strdup(scalar(k))) == NULL)
-			return fail(l, k, "protect.labels: out of memory");
-		m->line[m->n] = (unsigned)k->start_mark.line + 1;
-		m->col[m->n] = (unsigned)k->start_mark.column + 1;
-		m->n++;
-		if (load_strlist(l, v, "protect.labels", &m->list[m->n - 1]) != 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* A mapping of names to severities 1 (high) to 4 (low). */
-static int
-load_intmap(struct loader *l, yaml_node_t *n, const char *key,
-    struct intmap *m)
-{
-	size_t count;
-
-	intmap_free(m);
-	if (n->type != YAML_MAPPING_NODE)
-		return fail(l, n, "%s: expected a mapping of names to "
-		    "severities", key);
-	count = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
-	if (count == 0)
-		return 0;
-	m->key = calloc(count, sizeof(*m->key));
-	m->line = calloc(count, sizeof(*m->line));
-	m->col = calloc(count, sizeof(*m->col));
-	m->value = calloc(count, sizeof(*m->value));
-	if (m->key == NULL || m->line == NULL || m->col == NULL ||
-	    m->value == NULL)
-		return fail(l, n, "%s: out of memory", key);
-	for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
-	    p < n->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = yaml_document_get_node(l->doc, p->key);
-		yaml_node_t *v = yaml_document_get_node(l->doc, p->value);
-		unsigned long long sev;
-		if (k == NULL || v == NULL || k->type != YAML_SCALAR_NODE)
-			return fail(l, n, "%s: keys must be names", key);
-		/* The analyser misses *_free()'s memset: n starts at 0. */
-		for (size_t i = 0; i < m->n; i++)
-			/* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker) */
-			if (strcmp(m->key[i], scalar(k)) == 0)
-				return fail(l, k, "key '%s' given twice in %s",
-				    scalar(k), key);
-		if (load_number(l, v, key, false, 1, 4, &sev) != 0)
-			return -1;
-		if ((m->key[m->n] = strdup(scalar(k))) == NULL)
-			return fail(l, k, "%s: out of memory", key);
-		m->line[m->n] = (unsigned)k->start_mark.line + 1;
-		m->col[m->n] = (unsigned)k->start_mark.column + 1;
-		m->value[m->n] = (int)sev;
-		m->n++;
-	}
-	return 0;
+	return load_labelmap(l, n, "protect.labels", &c->protect_labels);
 }
 
 static int
@@ -1161,8 +902,8 @@ ld_correlation_window(struct loader *l, yaml_node_t *n, struct ts_config *c)
 }
 
 static const struct key_handler correlation_keys[] = {
-	{ "window", ld_correlation_window },
-	{ NULL, NULL },
+	KEY("window", ld_correlation_window, COUNT, incident_window),
+	END_KEYS,
 };
 
 static int
@@ -1172,15 +913,15 @@ ld_correlation(struct loader *l, yaml_node_t *n, struct ts_config *c)
 }
 
 static const struct key_handler typo_keys[] = {
-	{ "flag-tlds", ld_typo_flag_tlds },
-	{ "append-tlds", ld_typo_append_tlds },
-	{ "swap-tlds", ld_typo_swap_tlds },
-	{ "min-label-length", ld_typo_min_label },
-	{ "max-distance", ld_typo_max_distance },
-	{ "long-label-length", ld_typo_long_label },
-	{ "severity", ld_typo_severity },
-	{ "rule-severity", ld_typo_rule_severity },
-	{ NULL, NULL },
+	KEY("flag-tlds", ld_typo_flag_tlds, NAMES, typo_flag_tlds),
+	KEY("append-tlds", ld_typo_append_tlds, NAMES, typo_append_tlds),
+	KEY("swap-tlds", ld_typo_swap_tlds, NAMES, typo_swap_tlds),
+	KEY("min-label-length", ld_typo_min_label, COUNT, typo_min_label),
+	KEY("max-distance", ld_typo_max_distance, COUNT, typo_max_distance),
+	KEY("long-label-length", ld_typo_long_label, COUNT, typo_long_label),
+	KEY("severity", ld_typo_severity, SEVERITIES, typo_class_severity),
+	KEY("rule-severity", ld_typo_rule_severity, SEVERITIES, typo_rule_severity),
+	END_KEYS,
 };
 
 static int
@@ -1190,24 +931,24 @@ ld_typo(struct loader *l, yaml_node_t *n, struct ts_config *c)
 }
 
 static const struct key_handler protect_keys[] = {
-	{ "tlds", ld_protect_tlds },
-	{ "labels", ld_protect_labels },
-	{ "domains", ld_protect_domains },
-	{ NULL, NULL },
+	KEY("tlds", ld_protect_tlds, NAMES, protect_tlds),
+	KEY("labels", ld_protect_labels, LABELS, protect_labels),
+	KEY("domains", ld_protect_domains, NAMES, protect_domains),
+	END_KEYS,
 };
 static const struct key_handler dns_keys[] = {
-	{ "ports", ld_dns_ports },
-	{ "alert-qtypes", ld_dns_qtypes },
-	{ NULL, NULL },
+	KEY_N("ports", ld_dns_ports, PORTS, dns_ports, n_dns_ports),
+	KEY_N("alert-qtypes", ld_dns_qtypes, QTYPES, alert_qtypes, n_alert_qtypes),
+	END_KEYS,
 };
 static const struct key_handler capture_keys[] = {
-	{ "filter", ld_capture_filter },
-	{ "interfaces", ld_capture_interfaces },
-	{ "promisc", ld_capture_promisc },
-	{ "snaplen", ld_capture_snaplen },
-	{ "buffer-size", ld_capture_buffer },
-	{ "immediate", ld_capture_immediate },
-	{ NULL, NULL },
+	KEY_FN("filter", ld_capture_filter, show_capture_filter),
+	KEY("interfaces", ld_capture_interfaces, NAMES, capture_ifaces),
+	KEY("promisc", ld_capture_promisc, BOOL, capture_promisc),
+	KEY("snaplen", ld_capture_snaplen, COUNT, capture_snaplen),
+	KEY("buffer-size", ld_capture_buffer, SIZE, capture_buffer),
+	KEY("immediate", ld_capture_immediate, BOOL, capture_immediate),
+	END_KEYS,
 };
 static int
 ld_output_dns(struct loader *l, yaml_node_t *n, struct ts_config *c)
@@ -1238,14 +979,21 @@ ld_output_format(struct loader *l, yaml_node_t *n, struct ts_config *c)
 	return 0;
 }
 
+static void
+show_output_format(FILE *f, const struct ts_config *c)
+{
+	fputs(c->output_format == OUTPUT_FORMAT_EVE ? "eve" :
+	    c->output_format == OUTPUT_FORMAT_LINE ? "line" : "auto", f);
+}
+
 static const struct key_handler output_keys[] = {
-	{ "dir", ld_output_dir },
-	{ "dns", ld_output_dns },
-	{ "smtp", ld_output_smtp },
-	{ "stdout", ld_output_stdout },
-	{ "eve", ld_output_eve },
-	{ "format", ld_output_format },
-	{ NULL, NULL },
+	KEY("dir", ld_output_dir, STRING, log_dir),
+	KEY("dns", ld_output_dns, BOOL, log_dns),
+	KEY("smtp", ld_output_smtp, BOOL, log_smtp),
+	KEY("stdout", ld_output_stdout, BOOL, eve_stdout),
+	KEY("eve", ld_output_eve, BOOL, eve_enabled),
+	KEY_FN("format", ld_output_format, show_output_format),
+	END_KEYS,
 };
 
 static int
@@ -1273,24 +1021,24 @@ ld_output(struct loader *l, yaml_node_t *n, struct ts_config *c)
 }
 
 static const struct key_handler top_keys[] = {
-	{ "protect", ld_protect },
-	{ "allow", ld_allow },
-	{ "typo", ld_typo },
-	{ "correlation", ld_correlation },
-	{ "dns", ld_dns },
-	{ "smtp", ld_smtp },
-	{ "flow", ld_flow },
-	{ "stream", ld_stream },
-	{ "defrag", ld_defrag },
-	{ "decoder", ld_decoder },
-	{ "capture", ld_capture },
-	{ "output", ld_output },
-	{ "syslog", ld_syslog },
-	{ "alerts", ld_alerts },
-	{ "stats", ld_stats },
-	{ "privacy", ld_privacy },
-	{ "run", ld_run },
-	{ NULL, NULL },
+	SECTION("protect", ld_protect, protect_keys),
+	KEY("allow", ld_allow, NAMES, allow),
+	SECTION("typo", ld_typo, typo_keys),
+	SECTION("correlation", ld_correlation, correlation_keys),
+	SECTION("dns", ld_dns, dns_keys),
+	SECTION("smtp", ld_smtp, smtp_keys),
+	SECTION("flow", ld_flow, flow_keys),
+	SECTION("stream", ld_stream, stream_keys),
+	SECTION("defrag", ld_defrag, defrag_keys),
+	SECTION("decoder", ld_decoder, decoder_keys),
+	SECTION("capture", ld_capture, capture_keys),
+	SECTION("output", ld_output, output_keys),
+	SECTION("syslog", ld_syslog, syslog_keys),
+	SECTION("alerts", ld_alerts, alerts_keys),
+	SECTION("stats", ld_stats, stats_keys),
+	SECTION("privacy", ld_privacy, privacy_keys),
+	SECTION("run", ld_run, run_keys),
+	END_KEYS,
 };
 
 void
@@ -1342,6 +1090,7 @@ config_defaults(struct ts_config *cfg)
 void
 config_free(struct ts_config *cfg)
 {
+	strlist_free(&cfg->keys_set);
 	strlist_free(&cfg->protect_tlds);
 	strlist_free(&cfg->protect_domains);
 	strlist_free(&cfg->allow);
@@ -1363,20 +1112,16 @@ config_free(struct ts_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 }
 
-int
-config_parse(struct ts_config *cfg, const char *name, const char *text,
-    size_t len, char *err, size_t errlen)
+/* Parses text over what cfg holds; with record, notes the keys given. */
+static int
+parse_text(struct ts_config *cfg, const char *name, const char *text,
+    size_t len, bool record, char *err, size_t errlen)
 {
 	yaml_parser_t parser;
 	yaml_document_t doc;
-	struct loader l = { name, &doc, err, errlen };
+	struct loader l = { name, &doc, err, errlen, record };
 	int rc = -1;
 
-	config_defaults(cfg);
-	if ((cfg->path = strdup(name)) == NULL) {
-		snprintf(err, errlen, "%s: out of memory", name);
-		return -1;
-	}
 	if (!yaml_parser_initialize(&parser)) {
 		snprintf(err, errlen, "%s: cannot initialise the YAML parser",
 		    name);
@@ -1397,10 +1142,117 @@ config_parse(struct ts_config *cfg, const char *name, const char *text,
 	if (root == NULL)
 		rc = 0;			/* an empty file: all defaults */
 	else
-		rc = walk_mapping(&l, root, "the top level", top_keys, cfg);
+		rc = walk_mapping(&l, root, TOP_LEVEL, top_keys, cfg);
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
 	return rc;
+}
+
+#define BUILTIN_NAME	"(built-in configuration)"
+
+/* The defaults: config_defaults(), then the built-in file over them. */
+static int
+builtin_defaults(struct ts_config *cfg, const char *name, char *err,
+    size_t errlen)
+{
+	config_defaults(cfg);
+	if ((cfg->path = strdup(name)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		return -1;
+	}
+	return parse_text(cfg, BUILTIN_NAME, default_config_yaml,
+	    default_config_yaml_len, false, err, errlen);
+}
+
+int
+config_builtin(struct ts_config *cfg, char *err, size_t errlen)
+{
+	return builtin_defaults(cfg, BUILTIN_NAME, err, errlen);
+}
+
+bool
+config_key_set(const struct ts_config *cfg, const char *key, unsigned *line)
+{
+	for (size_t i = 0; i < cfg->keys_set.n; i++)
+		if (strcmp(cfg->keys_set.v[i], key) == 0) {
+			if (line != NULL)
+				*line = cfg->keys_set.line[i];
+			return true;
+		}
+	return false;
+}
+
+/*
+ * A file that protects its own TLDs but leaves protect.labels out keeps
+ * the default labels of those TLDs only (the labels of a TLD it does not
+ * protect would be an error).
+ */
+static void
+keep_labels_of_protected_tlds(struct ts_config *cfg)
+{
+	struct labelmap *m = &cfg->protect_labels;
+	size_t o = 0;
+
+	if (config_key_set(cfg, "protect.labels", NULL) ||
+	    !config_key_set(cfg, "protect.tlds", NULL))
+		return;
+	for (size_t i = 0; i < m->n; i++) {
+		bool keep = false;
+		for (size_t t = 0; t < cfg->protect_tlds.n; t++)
+			if (strcasecmp(cfg->protect_tlds.v[t], m->key[i]) == 0)
+				keep = true;
+		if (!keep) {
+			free(m->key[i]);
+			strlist_free(&m->list[i]);
+			continue;
+		}
+		m->key[o] = m->key[i];
+		m->line[o] = m->line[i];
+		m->col[o] = m->col[i];
+		m->list[o] = m->list[i];
+		o++;
+	}
+	m->n = o;
+}
+
+int
+config_parse(struct ts_config *cfg, const char *name, const char *text,
+    size_t len, char *err, size_t errlen)
+{
+	if (builtin_defaults(cfg, name, err, errlen) != 0 ||
+	    parse_text(cfg, name, text, len, true, err, errlen) != 0)
+		return -1;
+	keep_labels_of_protected_tlds(cfg);
+	return 0;
+}
+
+static void
+dump_keys(FILE *f, const struct ts_config *cfg,
+    const struct key_handler *keys, const char *prefix)
+{
+	char path[256];
+	unsigned line;
+
+	for (const struct key_handler *h = keys; h->key != NULL; h++) {
+		snprintf(path, sizeof(path), "%s%s%s", prefix,
+		    *prefix != '\0' ? "." : "", h->key);
+		if (h->sub != NULL) {
+			dump_keys(f, cfg, h->sub, path);
+			continue;
+		}
+		fprintf(f, "%s = ", path);
+		config_show_value(f, cfg, &h->show);
+		if (config_key_set(cfg, path, &line))
+			fprintf(f, "  # %s:%u\n", cfg->path, line);
+		else
+			fputs("  # default\n", f);
+	}
+}
+
+void
+config_dump(FILE *f, const struct ts_config *cfg)
+{
+	dump_keys(f, cfg, top_keys, "");
 }
 
 int

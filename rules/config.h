@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../decoders/decode.h"
 
@@ -60,6 +61,7 @@ struct intmap {
 
 struct ts_config {
 	char		*path;			/* where it was read from */
+	struct strlist	 keys_set;		/* keys the file gave, dotted */
 
 	struct strlist	 protect_tlds;		/* protect.tlds */
 	struct strlist	 protect_domains;	/* protect.domains */
@@ -134,7 +136,11 @@ struct ts_config {
 
 /*
  * Parses the YAML text (len bytes, named `name` in messages) into cfg.
- * Returns 0, or -1 with a "NAME:LINE:COL: what" message in err.
+ * Every key the text leaves out takes its default: its value in the
+ * built-in configuration (etc/typosentry.yaml), else config_defaults()'s.
+ * A key given replaces its default whole (`protect.domains: []` is none).
+ * protect.labels left out keeps the default labels of the protected TLDs
+ * only.  Returns 0, or -1 with a "NAME:LINE:COL: what" message in err.
  */
 int config_parse(struct ts_config *cfg, const char *name, const char *text,
     size_t len, char *err, size_t errlen);
@@ -143,11 +149,25 @@ int config_parse(struct ts_config *cfg, const char *name, const char *text,
 int config_load(struct ts_config *cfg, const char *path, char *err,
     size_t errlen);
 
+/* The built-in configuration alone (no -c); same contract. */
+int config_builtin(struct ts_config *cfg, char *err, size_t errlen);
+
 void config_free(struct ts_config *cfg);
 
 /*
- * Resets cfg to the built-in defaults: DNS on 53, alert on MX, SMTP on 25,
- * 587 and 2525 (and detected on any port), the flow and fragment caps.
+ * Writes every key, one "key = value  # origin" line each, in the order
+ * of the README: the origin is "default" or FILE:LINE (--dump-config).
+ */
+void config_dump(FILE *f, const struct ts_config *cfg);
+
+/* Whether the file gave key ("typo.append-tlds"), and on which line. */
+bool config_key_set(const struct ts_config *cfg, const char *key,
+    unsigned *line);
+
+/*
+ * Resets cfg to the defaults of the keys the built-in file leaves unset
+ * or comments out (capture.filter, output.dir, run.user, ...): the base
+ * under the built-in configuration.  Lists are empty here.
  */
 void config_defaults(struct ts_config *cfg);
 

@@ -5,9 +5,11 @@
  * At build time every variant that a slip or a squatter's trick makes of a
  * protected name is enumerated into a hash table, each with the class that
  * made it: single-character edits of the registrable label (ranked by
- * keyboard adjacency; vowel swaps, bit flips and hyphens named apart), edits
- * of the public suffix kept when the result exists in the Public Suffix
- * List, dot insertion and omission, appended and swapped TLDs.  Lookalikes
+ * keyboard adjacency; vowel swaps, bit flips and hyphens named apart; kept
+ * as a deletion neighbourhood), edits of the public suffix kept when the
+ * result exists in the Public Suffix List, the edits of the whole name
+ * that move, add, drop or replace a dot (kept when the result is a name
+ * under an ICANN suffix), appended and swapped TLDs.  Lookalikes
  * are not enumerated: each protected label's folded form (fold.h: ASCII
  * lookalikes, Unicode confusables by their UTS #39 skeleton) goes into a
  * second table.  Matching a name looks up its label-boundary suffixes in

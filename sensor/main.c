@@ -28,6 +28,7 @@
 #include <yaml.h>
 
 #include "../rules/config.h"
+#include "../rules/config_show.h"
 #include "../rules/typo.h"
 #include "capture.h"
 #include "caps.h"
@@ -41,9 +42,6 @@
 #include "version.h"
 #include "worker.h"
 
-/* The bundled default configuration, compiled in (etc/typosentry.yaml). */
-extern const char default_config_yaml[];
-extern const size_t default_config_yaml_len;
 
 #define EXIT_READ_ERROR	1	/* a capture could not be read at all */
 #define EXIT_USAGE	2	/* bad option or configuration */
@@ -63,6 +61,7 @@ struct options {
 	enum output_format format;	/* --format; AUTO: not given */
 	bool		 quiet;
 	bool		 test_config;
+	bool		 dump_config;	/* --dump-config */
 	/* Live capture; -1 or 0: from the configuration. */
 	long		 snaplen;
 	long long	 buffer_size;
@@ -129,7 +128,10 @@ usage(FILE *f)
 	    "      --pidfile FILE  write the process id to FILE\n"
 	    "  -u, --user USER     run as USER once the captures are open\n"
 	    "  -g, --group GROUP   and as GROUP (default: USER's group)\n"
-	    "  -T, --test-config   check the configuration and exit (0 ok, 2 bad)\n"
+	    "  -T, --test-config   check the configuration and exit (0 ok, 2 bad),\n"
+	    "                      saying which names are protected\n"
+	    "      --dump-config   print every configuration key, its value and\n"
+	    "                      where it came from (the file or the default)\n"
 	    "  -q, --quiet         no summary on standard error at exit\n"
 	    "  -h, --help          this message\n"
 	    "  -V, --version       version and libraries\n"
@@ -154,6 +156,7 @@ enum {
 	OPT_IMMEDIATE,
 	OPT_NO_IMMEDIATE,
 	OPT_PIDFILE,
+	OPT_DUMP_CONFIG,
 	OPT_FORMAT,
 };
 
@@ -208,6 +211,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "user",	 required_argument, NULL, 'u' },
 		{ "group",	 required_argument, NULL, 'g' },
 		{ "test-config", no_argument,	    NULL, 'T' },
+		{ "dump-config", no_argument,	    NULL, OPT_DUMP_CONFIG },
 		{ "quiet",	 no_argument,	    NULL, 'q' },
 		{ "help",	 no_argument,	    NULL, 'h' },
 		{ "version",	 no_argument,	    NULL, 'V' },
@@ -306,6 +310,9 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'T':
 			o->test_config = true;
 			break;
+		case OPT_DUMP_CONFIG:
+			o->dump_config = true;
+			break;
 		case 'q':
 			o->quiet = true;
 			break;
@@ -388,8 +395,7 @@ load_config(const struct options *o, struct ts_config *cfg,
 	if (o->config_path != NULL)
 		rc = config_load(cfg, o->config_path, err, errlen);
 	else
-		rc = config_parse(cfg, "(built-in configuration)",
-		    default_config_yaml, default_config_yaml_len, err, errlen);
+		rc = config_builtin(cfg, err, errlen);
 	if (rc == 0 && (*model = typo_model_build(cfg, err, errlen)) == NULL)
 		rc = -1;
 	if (rc != 0)
@@ -840,11 +846,17 @@ main(int argc, char **argv)
 
 	if (a.filter == NULL || check_filter(a.filter) != 0)
 		goto out;
-	if (o.test_config) {
-		fprintf(stderr, "typosentry: configuration %s is valid (%zu "
-		    "typo variants)\n", a.cfg->path,
-		    typo_model_variants(a.model));
-		rc = 0;
+	if (o.test_config || o.dump_config) {
+		if (o.dump_config)
+			config_dump(stdout, a.cfg);
+		if (o.test_config) {
+			fprintf(stderr, "typosentry: configuration %s is valid "
+			    "(%zu typo variants)\n", a.cfg->path,
+			    typo_model_variants(a.model));
+			config_describe_protected(stderr, "typosentry: ",
+			    a.cfg);
+		}
+		rc = fflush(stdout) == 0 ? 0 : EXIT_USAGE;
 		goto out;
 	}
 	if (o.ninputs == 0 && !a.is_live) {

@@ -22,9 +22,6 @@
 #include "../rules/typo.h"
 #include "tools.h"
 
-extern const char default_config_yaml[];
-extern const size_t default_config_yaml_len;
-
 static int
 load(const char *path, struct ts_config *cfg, struct typo_model **model,
     bool keep_domains)
@@ -35,9 +32,7 @@ load(const char *path, struct ts_config *cfg, struct typo_model **model,
 	if (path != NULL)
 		rc = config_load(cfg, path, err, sizeof(err));
 	else
-		rc = config_parse(cfg, "(built-in configuration)",
-		    default_config_yaml, default_config_yaml_len, err,
-		    sizeof(err));
+		rc = config_builtin(cfg, err, sizeof(err));
 	if (rc == 0 && keep_domains &&
 	    (*model = typo_model_build(cfg, err, sizeof(err))) == NULL)
 		rc = -1;

@@ -91,7 +91,8 @@ def scenario(binary, d, sandbox):
         proc.stdin.flush()
         if not wait_for(lambda: log().count("reloaded (") == 1):
             raise RuntimeError("first reload not seen: " + log())
-        if not os.path.exists(eve):
+        # The reload is logged just before the EVE file is reopened.
+        if not wait_for(lambda: os.path.exists(eve)):
             raise RuntimeError("no new eve.json after SIGHUP: " + log())
 
         # A link planted in the log directory, pointing elsewhere.

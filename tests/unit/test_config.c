@@ -24,19 +24,44 @@ parse(struct ts_config *cfg, const char *text, char *err, size_t errlen)
 }
 
 static void
-expect_defaults(const struct ts_config *cfg)
+expect_base(const struct ts_config *cfg)
 {
 	assert_int_equal(cfg->n_dns_ports, 1);
 	assert_int_equal(cfg->dns_ports[0], 53);
 	assert_int_equal(cfg->n_alert_qtypes, 1);
 	assert_int_equal(cfg->alert_qtypes[0], 15);	/* MX */
-	assert_int_equal(cfg->protect_tlds.n, 0);
-	assert_int_equal(cfg->protect_domains.n, 0);
-	assert_int_equal(cfg->allow.n, 0);
 	assert_null(cfg->bpf_filter);
 	assert_null(cfg->log_dir);
 	assert_false(cfg->eve_stdout);
 	assert_false(cfg->log_dns);
+}
+
+/* What a file that leaves every key out gets: the README's defaults. */
+static void
+expect_defaults(const struct ts_config *cfg)
+{
+	expect_base(cfg);
+	assert_int_equal(cfg->protect_tlds.n, 2);
+	assert_string_equal(cfg->protect_tlds.v[0], "mil");
+	assert_string_equal(cfg->protect_tlds.v[1], "gov");
+	assert_int_equal(cfg->protect_labels.n, 2);
+	assert_int_equal(cfg->protect_domains.n, 30);
+	assert_string_equal(cfg->protect_domains.v[0], "gmail.com");
+	assert_int_equal(cfg->allow.n, 1);
+	assert_string_equal(cfg->allow.v[0], "mailru.com");
+	assert_int_equal(cfg->typo_flag_tlds.n, 1);
+	assert_string_equal(cfg->typo_flag_tlds.v[0], "ml");
+	assert_int_equal(cfg->typo_append_tlds.n, 3);
+	assert_string_equal(cfg->typo_append_tlds.v[0], "com");
+	assert_string_equal(cfg->typo_append_tlds.v[1], "net");
+	assert_string_equal(cfg->typo_append_tlds.v[2], "org");
+	assert_int_equal(cfg->typo_swap_tlds.n, 3);
+	assert_string_equal(cfg->typo_swap_tlds.v[2], "co");
+	assert_int_equal(cfg->typo_class_severity.n, 1);
+	assert_string_equal(cfg->typo_class_severity.key[0], "homoglyph");
+	assert_int_equal(cfg->typo_class_severity.value[0], 1);
+	assert_int_equal(cfg->typo_rule_severity.n, 0);
+	assert_int_equal(cfg->keys_set.n, 0);
 }
 
 static void
@@ -47,7 +72,10 @@ defaults(void **state)
 
 	memset(&cfg, 0xa5, sizeof(cfg));
 	config_defaults(&cfg);
-	expect_defaults(&cfg);
+	expect_base(&cfg);
+	/* The lists come from the built-in file, over this base. */
+	assert_int_equal(cfg.protect_tlds.n, 0);
+	assert_int_equal(cfg.protect_domains.n, 0);
 	assert_null(cfg.path);
 	config_free(&cfg);
 }
@@ -202,6 +230,239 @@ partial(void **state)
 	assert_int_equal(cfg.dns_ports[0], 53);
 	assert_int_equal(cfg.n_alert_qtypes, 1);
 	assert_int_equal(cfg.alert_qtypes[0], 15);
+	config_free(&cfg);
+}
+
+/*
+ * A file that only protects its own domains keeps every other default of
+ * the README: the typo TLD lists, the severities, the protected TLDs and
+ * their labels (issue: a three-line file used to get empty lists).
+ */
+static void
+documented_defaults(void **state)
+{
+	(void)state;
+	static const char text[] =
+	    "protect:\n"
+	    "  domains: [usps.com, navy.mil]\n";
+	struct ts_config cfg;
+	char err[256];
+	unsigned line = 0;
+
+	if (parse(&cfg, text, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(cfg.protect_domains.n, 2);
+	assert_string_equal(cfg.protect_domains.v[1], "navy.mil");
+	assert_true(config_key_set(&cfg, "protect.domains", &line));
+	assert_int_equal(line, 2);
+	assert_true(config_key_set(&cfg, "protect", &line));
+	assert_int_equal(line, 1);
+	assert_false(config_key_set(&cfg, "protect.tlds", NULL));
+	assert_int_equal(cfg.protect_tlds.n, 2);
+	assert_int_equal(cfg.protect_labels.n, 2);
+	assert_int_equal(cfg.typo_append_tlds.n, 3);
+	assert_int_equal(cfg.typo_swap_tlds.n, 3);
+	assert_int_equal(cfg.typo_flag_tlds.n, 1);
+	assert_int_equal(cfg.typo_class_severity.n, 1);
+	assert_int_equal(cfg.typo_min_label, 3);
+	assert_int_equal(cfg.allow.n, 1);
+	config_free(&cfg);
+}
+
+/* [] is none; a key given replaces its default whole. */
+static void
+empty_lists_are_none(void **state)
+{
+	(void)state;
+	static const char text[] =
+	    "protect: {tlds: [], domains: [], labels: {}}\n"
+	    "allow: []\n"
+	    "typo:\n"
+	    "  flag-tlds: []\n"
+	    "  append-tlds: [net]\n"
+	    "  swap-tlds: []\n"
+	    "  severity: {}\n";
+	struct ts_config cfg;
+	char err[256];
+
+	if (parse(&cfg, text, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(cfg.protect_tlds.n, 0);
+	assert_int_equal(cfg.protect_domains.n, 0);
+	assert_int_equal(cfg.protect_labels.n, 0);
+	assert_int_equal(cfg.allow.n, 0);
+	assert_int_equal(cfg.typo_flag_tlds.n, 0);
+	assert_int_equal(cfg.typo_append_tlds.n, 1);
+	assert_string_equal(cfg.typo_append_tlds.v[0], "net");
+	assert_int_equal(cfg.typo_swap_tlds.n, 0);
+	assert_int_equal(cfg.typo_class_severity.n, 0);
+	config_free(&cfg);
+}
+
+/* protect.tlds given, protect.labels not: the default labels of those. */
+static void
+labels_follow_tlds(void **state)
+{
+	(void)state;
+	struct ts_config cfg;
+	char err[256];
+
+	if (parse(&cfg, "protect: {tlds: [gov]}\n", err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(cfg.protect_tlds.n, 1);
+	assert_int_equal(cfg.protect_labels.n, 1);
+	assert_string_equal(cfg.protect_labels.key[0], "gov");
+	assert_string_equal(cfg.protect_labels.list[0].v[0], "irs");
+	config_free(&cfg);
+
+	if (parse(&cfg, "protect: {tlds: []}\n", err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(cfg.protect_labels.n, 0);
+	config_free(&cfg);
+
+	/* Labels given for a TLD the file protects are taken as they are. */
+	if (parse(&cfg, "protect: {labels: {gov: [nasa]}}\n", err,
+	    sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(cfg.protect_tlds.n, 2);
+	assert_int_equal(cfg.protect_labels.n, 1);
+	assert_int_equal(cfg.protect_labels.list[0].n, 1);
+	config_free(&cfg);
+}
+
+static char *
+dump_of(const struct ts_config *cfg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	config_dump(f, cfg);
+	assert_int_equal(fclose(f), 0);
+	return buf;
+}
+
+/*
+ * --dump-config: every key once, "key = value  # origin", the origin
+ * being the file and line of a key given, "default" otherwise.
+ */
+static void
+dump(void **state)
+{
+	(void)state;
+	static const char text[] =
+	    "typo:\n"
+	    "  append-tlds: [com]\n"
+	    "flow:\n"
+	    "  timeouts: {new: 5}\n"
+	    "capture: {filter: \"\", buffer-size: 100000}\n"
+	    "privacy: {local-part: hash, hash-key: \"0123456789abcdef\"}\n"
+	    "syslog: {facility: daemon, format: json}\n"
+	    "dns: {alert-qtypes: [MX, 65280]}\n";
+	struct ts_config cfg;
+	char err[256];
+
+	if (parse(&cfg, text, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	char *d = dump_of(&cfg);
+	static const char *const want[] = {
+		"\ntypo.append-tlds = [com]  # t.yaml:2\n",
+		"\ntypo.swap-tlds = [net, org, co]  # default\n",
+		"\ntypo.severity = {homoglyph: 1}  # default\n",
+		"protect.tlds = [mil, gov]  # default\n",
+		"\nflow.timeouts.new = 5  # t.yaml:4\n",
+		"\nflow.timeouts.established = 600  # default\n",
+		"\nflow.max-memory = 64mb  # default\n",
+		"\ncapture.filter = \"\"  # t.yaml:5\n",
+		"\ncapture.buffer-size = 100000  # t.yaml:5\n",
+		"\ncapture.interfaces = []  # default\n",
+		"\noutput.dir = (unset)  # default\n",
+		"\nprivacy.local-part = hash  # t.yaml:6\n",
+		"\nprivacy.hash-key = (set, not shown)  # t.yaml:6\n",
+		"\nsyslog.facility = daemon  # t.yaml:7\n",
+		"\nsyslog.format = json  # t.yaml:7\n",
+		"\nsyslog.level = notice  # default\n",
+		"\ndns.alert-qtypes = [MX, TYPE65280]  # t.yaml:8\n",
+		"\nsmtp.ports = [25, 587, 2525]  # default\n",
+		"\nrun.sandbox = true  # default\n",
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if (strstr(d, want[i]) == NULL)
+			fail_msg("dump lacks '%s':\n%s", want[i], d);
+	assert_null(strstr(d, "0123456789abcdef"));
+	/* Every line is one key: "key = value  # origin". */
+	size_t lines = 0;
+	for (char *p = d; *p != '\0'; p = strchr(p, '\n') + 1) {
+		char *nl = strchr(p, '\n');
+		assert_non_null(nl);
+		*nl = '\0';
+		if (strstr(p, " = ") == NULL || strstr(p, "  # ") == NULL)
+			fail_msg("bad dump line '%s'", p);
+		*nl = '\n';
+		lines++;
+	}
+	assert_true(lines >= 50);
+	free(d);
+	config_free(&cfg);
+}
+
+/* The built-in configuration and an empty file dump the same. */
+static void
+dump_builtin(void **state)
+{
+	(void)state;
+	struct ts_config a, b;
+	char err[256];
+
+	if (config_builtin(&a, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	if (parse(&b, "", err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	expect_defaults(&a);
+	char *da = dump_of(&a), *db = dump_of(&b);
+	assert_string_equal(da, db);
+	assert_null(strstr(da, "t.yaml"));
+	free(da);
+	free(db);
+	config_free(&a);
+	config_free(&b);
+}
+
+/* Every key the dump lists is documented in the README's table. */
+static void
+dump_keys_documented(void **state)
+{
+	(void)state;
+	struct ts_config cfg;
+	char err[256], want[160];
+	FILE *f = fopen("README.md", "r");
+	static char readme[1 << 20];
+
+	if (f == NULL)
+		fail_msg("README.md: run from the repository root");
+	size_t n = fread(readme, 1, sizeof(readme) - 1, f);
+	fclose(f);
+	readme[n] = '\0';
+	if (config_builtin(&cfg, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	char *d = dump_of(&cfg);
+	for (char *p = d; *p != '\0'; p = strchr(p, '\n') + 1) {
+		size_t kl = strcspn(p, " ");
+		const char *last = p + kl;
+		while (last > p && last[-1] != '.')
+			last--;
+		/* "`flow.timeouts.new`, `.established`" documents both. */
+		snprintf(want, sizeof(want), "`%.*s`", (int)kl, p);
+		bool found = strstr(readme, want) != NULL;
+		snprintf(want, sizeof(want), "`.%.*s`", (int)(p + kl - last),
+		    last);
+		found = found || (last != p && strstr(readme, want) != NULL);
+		if (!found)
+			fail_msg("README.md does not document '%.*s'", (int)kl,
+			    p);
+	}
+	free(d);
 	config_free(&cfg);
 }
 
@@ -575,6 +836,12 @@ main(void)
 		cmocka_unit_test(full),
 		cmocka_unit_test(scalar_is_list_of_one),
 		cmocka_unit_test(partial),
+		cmocka_unit_test(documented_defaults),
+		cmocka_unit_test(empty_lists_are_none),
+		cmocka_unit_test(labels_follow_tlds),
+		cmocka_unit_test(dump),
+		cmocka_unit_test(dump_builtin),
+		cmocka_unit_test(dump_keys_documented),
 		cmocka_unit_test(booleans),
 		cmocka_unit_test(unknown_keys),
 		cmocka_unit_test(bad_ports),

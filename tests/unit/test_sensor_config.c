@@ -44,7 +44,7 @@ defaults(void **state)
 	assert_true(c.eve_enabled);
 	assert_int_equal(c.output_format, OUTPUT_FORMAT_AUTO);
 	assert_false(c.syslog_enabled);
-	assert_null(c.syslog_ident);
+	assert_string_equal(c.syslog_ident, "typosentry");
 	assert_int_equal(c.syslog_facility, LOG_LOCAL5);
 	assert_int_equal(c.syslog_level, LOG_NOTICE);
 	assert_false(c.syslog_json);

@@ -116,6 +116,65 @@ tld_typos(void **state)
 	    TYPO_TARGET_DOMAIN);
 }
 
+/* One edit's explanation for name. */
+static void
+expect_explained(void **state, const char *name, const char *class,
+    const char *rule, const char *explanation)
+{
+	struct typo_match m;
+
+	if (match(state, name, &m) != TYPO_MATCH)
+		fail_msg("%s: expected a %s typo", name, class);
+	assert_string_equal(m.class, class);
+	assert_string_equal(m.rule, rule);
+	assert_int_equal(m.distance, 1);
+	assert_string_equal(m.explanation, explanation);
+}
+
+/*
+ * Edits of the whole name that move, add, drop or replace a dot, kept
+ * when the result is a name under an ICANN public suffix.
+ */
+static void
+dot_edits(void **state)
+{
+	expect_explained(state, "gmailc.om", "dot-transposition", "gmail.com",
+	    "gmailc.om imitates gmail.com: the dot and 'c' swapped");
+	expect_explained(state, "gmail.c.om", "dot-insertion", "gmail.com",
+	    "gmail.c.om imitates gmail.com: a dot typed inside 'com'");
+	expect_explained(state, "gm.ail.com", "dot-insertion", "gmail.com",
+	    "gm.ail.com imitates gmail.com: a dot typed inside 'gmail'");
+	expect_explained(state, "g.ail.com", "dot-substitution", "gmail.com",
+	    "g.ail.com imitates gmail.com: a dot typed for 'm'");
+	expect_explained(state, "yahooxco.uk", "dot-substitution",
+	    "yahoo.co.uk", "yahooxco.uk imitates yahoo.co.uk: 'x' typed for "
+	    "the dot");
+	expect_explained(state, "yahooc.o.uk", "dot-transposition",
+	    "yahoo.co.uk", "yahooc.o.uk imitates yahoo.co.uk: the dot and "
+	    "'c' swapped");
+	expect_explained(state, "yahooco.uk", "dot-omission", "yahoo.co.uk",
+	    "yahooco.uk imitates yahoo.co.uk: a dot of 'yahoo.co.uk' left "
+	    "out");
+	/* A known label of a protected TLD: navy.mil. */
+	expect_explained(state, "navym.il", "dot-transposition", "mil",
+	    "navym.il imitates navy.mil: the dot and 'm' swapped");
+	expect_explained(state, "navy.m.il", "dot-insertion", "mil",
+	    "navy.m.il imitates navy.mil: a dot typed inside 'mil'");
+	/* Subdomains of a typo are typos. */
+	expect_explained(state, "mx.gmailc.om", "dot-transposition",
+	    "gmail.com", "mx.gmailc.om imitates mx.gmail.com: the dot and "
+	    "'c' swapped");
+	/* The suffix typed as a name under a shorter suffix. */
+	expect_typo(state, "yahoo.cn.uk", "yahoo.co.uk", "tld-bitsquatting",
+	    TYPO_TARGET_DOMAIN);
+	/* Not names anyone can hold: no such TLD, or an empty label. */
+	expect_result(state, "gmai.lcom", TYPO_NONE);
+	expect_result(state, "gmail.co.m", TYPO_NONE);
+	/* Under a protected TLD or domain: exempt as before. */
+	expect_result(state, "nav.ymil", TYPO_NONE);
+	expect_result(state, "n.vy.mil", TYPO_EXEMPT);
+}
+
 static void
 tld_typo_explained(void **state)
 {
@@ -379,6 +438,7 @@ main(void)
 		cmocka_unit_test(tld_typo_explained),
 		cmocka_unit_test(domain_typos),
 		cmocka_unit_test(domain_typo_explained),
+		cmocka_unit_test(dot_edits),
 		cmocka_unit_test(more_classes),
 		cmocka_unit_test(distance_two),
 		cmocka_unit_test(never_flagged),
