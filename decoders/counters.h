@@ -115,9 +115,19 @@
 	X(smtp_bdat_chunks,	"SMTP BDAT chunks skipped")		\
 	X(smtp_starttls,	"SMTP sessions that went to TLS")	\
 	X(smtp_gaps,		"SMTP streams resynchronised after a gap") \
+	X(tls_sessions,		"TLS connections read (STARTTLS or implicit)") \
+	X(tls_records,		"TLS records")				\
+	X(tls_client_hellos,	"TLS ClientHello messages")		\
+	X(tls_server_hellos,	"TLS ServerHello messages")		\
+	X(tls_certificates,	"TLS certificates read in the clear")	\
+	X(tls_not_tls,		"TLS streams with bytes that are not TLS (reading stopped)") \
+	X(tls_malformed,	"TLS handshake messages or certificates that do not parse") \
+	X(tls_handshake_capped,	"TLS handshake messages over the buffer cap (reading stopped)") \
+	X(tls_gaps,		"TLS streams with a hole (reading stopped)") \
+	X(mail_sessions,	"sessions followed to a typo domain's exchange") \
 	X(incidents_opened,	"incidents opened")			\
-	X(incidents_closed,	"incidents closed (summary written)")	\
-	X(incidents_evicted,	"incidents closed early: table full")	\
+	X(incidents_closed,	"incidents closed by the window or the end of input (summary written)") \
+	X(incidents_closed_early, "incidents closed early, table full (summary written)") \
 	X(names_checked,	"names given to the typo matcher")	\
 	X(names_invalid,	"names the matcher refused (too long, bad bytes)") \
 	X(alerts,		"alerts raised")			\

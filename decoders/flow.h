@@ -31,6 +31,7 @@ enum flow_app {
 	APP_NONE,		/* nothing for us: bytes are not reassembled */
 	APP_DNS,		/* DNS over TCP */
 	APP_SMTP,
+	APP_TLS,		/* TLS records: after STARTTLS, or implicit */
 };
 
 /* Direction of a packet within its flow. */
@@ -68,6 +69,7 @@ struct flow {
 	struct timeval	 first_seen;
 	uint64_t	 id;			/* flow_id in EVE */
 	struct tunnel_info tun;			/* oriented client to server */
+	bool		 watch_checked;		/* server looked up as an exchange */
 };
 
 struct flow_limits {

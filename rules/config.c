@@ -18,7 +18,9 @@
 #include <yaml.h>
 
 #include "../decoders/smtp.h"
+#include "correlate.h"
 #include "config.h"
+#include "config_policy.h"
 #include "config_show.h"
 #include "config_values.h"
 
@@ -901,8 +903,37 @@ ld_correlation_window(struct loader *l, yaml_node_t *n, struct ts_config *c)
 	    &c->incident_window);
 }
 
+static int
+ld_correlation_max_lookups(struct loader *l, yaml_node_t *n,
+    struct ts_config *c)
+{
+	return load_u32(l, n, "correlation.max-lookups", 1, CORR_MAX_LOOKUPS,
+	    &c->corr_max_lookups);
+}
+
+static int
+ld_correlation_max_incidents(struct loader *l, yaml_node_t *n,
+    struct ts_config *c)
+{
+	return load_u32(l, n, "correlation.max-incidents", 1,
+	    CORR_MAX_INCIDENTS, &c->corr_max_incidents);
+}
+
+static int
+ld_correlation_tls_bytes(struct loader *l, yaml_node_t *n,
+    struct ts_config *c)
+{
+	return load_u32(l, n, "correlation.tls-delivery-bytes", 1,
+	    1u << 30, &c->corr_tls_bytes);
+}
+
 static const struct key_handler correlation_keys[] = {
 	KEY("window", ld_correlation_window, COUNT, incident_window),
+	KEY("max-lookups", ld_correlation_max_lookups, COUNT, corr_max_lookups),
+	KEY("max-incidents", ld_correlation_max_incidents, COUNT,
+	    corr_max_incidents),
+	KEY("tls-delivery-bytes", ld_correlation_tls_bytes, COUNT,
+	    corr_tls_bytes),
 	END_KEYS,
 };
 
@@ -1020,6 +1051,67 @@ ld_output(struct loader *l, yaml_node_t *n, struct ts_config *c)
 	return walk_mapping(l, n, "output", output_keys, c);
 }
 
+static int
+ld_tls_ports(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_ports(l, n, "tls.ports", c->tls_ports, &c->n_tls_ports);
+}
+
+static const struct key_handler tls_keys[] = {
+	KEY_N("ports", ld_tls_ports, PORTS, tls_ports, n_tls_ports),
+	END_KEYS,
+};
+
+static int
+ld_tls(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return walk_mapping(l, n, "tls", tls_keys, c);
+}
+
+/* policy: typosentry policyd (config_policy.c). */
+static const struct key_handler policy_exception_keys[] = {
+	KEY_FN("senders", config_ld_policy_except_senders,
+	    config_show_policy_except_senders),
+	KEY_FN("sender-domains", config_ld_policy_except_domains,
+	    config_show_policy_except_domains),
+	KEY_FN("clients", config_ld_policy_except_clients,
+	    config_show_policy_except_clients),
+	END_KEYS,
+};
+
+static int
+ld_policy_exceptions(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	if (empty_section(n))
+		return 0;
+	return walk_mapping(l, n, "policy.exceptions", policy_exception_keys, c);
+}
+
+static const struct key_handler policy_keys[] = {
+	KEY_FN("action", config_ld_policy_action, config_show_policy_action),
+	KEY_FN("class-actions", config_ld_policy_class_actions,
+	    config_show_policy_class_actions),
+	KEY_FN("severity-actions", config_ld_policy_severity_actions,
+	    config_show_policy_severity_actions),
+	KEY_FN("header", config_ld_policy_header, config_show_policy_header),
+	SECTION("exceptions", ld_policy_exceptions, policy_exception_keys),
+	KEY("max-connections", config_ld_policy_max_connections, COUNT,
+	    policy.max_connections),
+	KEY("idle-timeout", config_ld_policy_idle_timeout, COUNT,
+	    policy.idle_timeout),
+	KEY("max-request-size", config_ld_policy_max_request, SIZE,
+	    policy.max_request),
+	END_KEYS,
+};
+
+static int
+ld_policy(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	if (empty_section(n))
+		return 0;
+	return walk_mapping(l, n, "policy", policy_keys, c);
+}
+
 static const struct key_handler top_keys[] = {
 	SECTION("protect", ld_protect, protect_keys),
 	KEY("allow", ld_allow, NAMES, allow),
@@ -1027,6 +1119,7 @@ static const struct key_handler top_keys[] = {
 	SECTION("correlation", ld_correlation, correlation_keys),
 	SECTION("dns", ld_dns, dns_keys),
 	SECTION("smtp", ld_smtp, smtp_keys),
+	SECTION("tls", ld_tls, tls_keys),
 	SECTION("flow", ld_flow, flow_keys),
 	SECTION("stream", ld_stream, stream_keys),
 	SECTION("defrag", ld_defrag, defrag_keys),
@@ -1038,6 +1131,7 @@ static const struct key_handler top_keys[] = {
 	SECTION("stats", ld_stats, stats_keys),
 	SECTION("privacy", ld_privacy, privacy_keys),
 	SECTION("run", ld_run, run_keys),
+	SECTION("policy", ld_policy, policy_keys),
 	END_KEYS,
 };
 
@@ -1058,6 +1152,13 @@ config_defaults(struct ts_config *cfg)
 	cfg->smtp_max_rcpts = SMTP_MAX_RCPTS;
 	cfg->typo_min_label = 3;
 	cfg->incident_window = 600;
+	cfg->corr_max_lookups = CORR_DEFAULT_LOOKUPS;
+	cfg->corr_max_incidents = CORR_DEFAULT_INCIDENTS;
+	cfg->corr_tls_bytes = CORR_DEFAULT_TLS_BYTES;
+	cfg->tls_ports[0] = 25;
+	cfg->tls_ports[1] = 465;
+	cfg->tls_ports[2] = 587;
+	cfg->n_tls_ports = 3;
 	cfg->typo_max_distance = 1;
 	cfg->typo_long_label = 10;
 	cfg->flow_max_flows = 65536;
@@ -1085,6 +1186,7 @@ config_defaults(struct ts_config *cfg)
 	cfg->run_sandbox = true;
 	cfg->stats_interval = 60;
 	cfg->privacy = PRIVACY_KEEP;
+	config_policy_defaults(&cfg->policy);
 }
 
 void
@@ -1109,6 +1211,7 @@ config_free(struct ts_config *cfg)
 	free(cfg->run_user);
 	free(cfg->run_group);
 	free(cfg->run_pidfile);
+	config_policy_free(&cfg->policy);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -1228,7 +1331,7 @@ config_parse(struct ts_config *cfg, const char *name, const char *text,
 
 static void
 dump_keys(FILE *f, const struct ts_config *cfg,
-    const struct key_handler *keys, const char *prefix)
+    const struct key_handler *keys, const char *prefix, bool only_set)
 {
 	char path[256];
 	unsigned line;
@@ -1237,9 +1340,11 @@ dump_keys(FILE *f, const struct ts_config *cfg,
 		snprintf(path, sizeof(path), "%s%s%s", prefix,
 		    *prefix != '\0' ? "." : "", h->key);
 		if (h->sub != NULL) {
-			dump_keys(f, cfg, h->sub, path);
+			dump_keys(f, cfg, h->sub, path, only_set);
 			continue;
 		}
+		if (only_set && !config_key_set(cfg, path, NULL))
+			continue;
 		fprintf(f, "%s = ", path);
 		config_show_value(f, cfg, &h->show);
 		if (config_key_set(cfg, path, &line))
@@ -1250,9 +1355,9 @@ dump_keys(FILE *f, const struct ts_config *cfg,
 }
 
 void
-config_dump(FILE *f, const struct ts_config *cfg)
+config_dump(FILE *f, const struct ts_config *cfg, bool only_set)
 {
-	dump_keys(f, cfg, top_keys, "");
+	dump_keys(f, cfg, top_keys, "", only_set);
 }
 
 int

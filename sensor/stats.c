@@ -157,6 +157,7 @@ app_layer_object(struct json *j, const struct counters *c)
 	json_open_object(j, "app_layer");
 	json_open_object(j, "flow");
 	json_uint(j, "smtp", c->smtp_sessions);
+	json_uint(j, "tls", c->tls_sessions);
 	json_close_object(j);
 	json_open_object(j, "tx");
 	json_uint(j, "dns_udp", minus(c->dns_messages, c->dns_tcp_messages));
@@ -173,6 +174,11 @@ app_layer_object(struct json *j, const struct counters *c)
 	json_uint(j, "gap", c->smtp_gaps);
 	/* The parser's fixed caps: pending replies, listed recipients. */
 	json_uint(j, "internal", c->smtp_pending_capped + c->smtp_rcpt_capped);
+	json_close_object(j);
+	json_open_object(j, "tls");
+	json_uint(j, "parser", c->tls_not_tls + c->tls_malformed);
+	json_uint(j, "gap", c->tls_gaps);
+	json_uint(j, "internal", c->tls_handshake_capped);
 	json_close_object(j);
 	json_close_object(j);
 	json_close_object(j);

@@ -540,6 +540,21 @@ def case_alert_flood(cap):
          "stderr_lines": (r"cap reached: alerts\.max-per-second", 3)}
 
 
+def case_incident_flood(cap):
+    """26,000 clients each looking up the MX of a typo: more incidents
+    than the table holds (correlation.max-incidents 1024).  Every incident
+    gets its summary: those pushed out of the full table early (counted
+    apart), the rest at the end of the input."""
+    n = 26000
+    for i in range(n):
+        q = dns_mx_response()
+        src = "10.%d.%d.%d" % (i >> 16, (i >> 8) & 0xff, i & 0xff)
+        cap.pkt(ipv4(RESOLVER, src, 17, udp(53, 33333, q)), dt=0.001)
+    return {"incidents_opened": n, "incidents_closed_early": n - 1024,
+            "incidents_closed": 1024}, \
+        {"summaries": n, "alert_count": n}
+
+
 def case_dns_tcp_held(cap):
     """2,000 TCP connections to port 53, each sending most of a 65535-byte
     DNS message that never ends: the message buffers must stay within
@@ -617,6 +632,8 @@ CASES = {
     "pcap-snaplen-60": (case_pcap_snaplen, {"snaplen": 60}),
     "pcap-record-over-snaplen": (case_pcap_over_snaplen, {"snaplen": 60}),
     "pcap-corrupt-record": (case_pcap_corrupt, {}),
+    "incident-flood": (case_incident_flood,
+                       {"config": "alerts: {max-per-second: 0}\n"}),
 }
 
 
@@ -641,13 +658,18 @@ def run(binary, config, capture, limit, workdir):
                 re.finditer(r"^  (\w+) +(\d+)  ", err, re.M)}
     counters.pop("peak_rss_kb", None)
     alerts = []
+    summaries = set()
     for line in proc.stdout.splitlines():
         rec = json.loads(line)
-        if rec.get("event_type") == "alert" and \
-                rec["alert"]["signature_id"] in SIDS:
+        if rec.get("event_type") != "alert":
+            continue
+        if rec["alert"]["signature_id"] in SIDS:
             alerts.append(rec)
+        elif rec["alert"]["signature_id"] == 1610200:
+            summaries.add(rec["alert"]["context"]["incident"]["id"])
     return {"rc": proc.returncode, "err": err, "counters": counters,
-            "alerts": alerts, "seconds": took, "peak_kb": peak}
+            "alerts": alerts, "summaries": len(summaries), "seconds": took,
+            "peak_kb": peak}
 
 
 def check(name, label, res, want, extra, problems):
@@ -688,6 +710,9 @@ def check(name, label, res, want, extra, problems):
         if len(re.findall(pat, res["err"])) != n:
             problems.append("%s: /%s/ not %d times on standard error" %
                             (label, pat, n))
+    if "summaries" in extra and res["summaries"] != extra["summaries"]:
+        problems.append("%s: %d distinct incident summaries, expected %d" %
+                        (label, res["summaries"], extra["summaries"]))
     if "alert_count" in extra and len(res["alerts"]) != extra["alert_count"]:
         problems.append("%s: %d alerts, expected %d" %
                         (label, len(res["alerts"]), extra["alert_count"]))

@@ -15,6 +15,8 @@ and seeds from earlier runs stay; running it twice changes nothing.
   dns_tcp        each direction of each TCP connection on port 53
   smtp           each TCP connection on an SMTP port, both directions
   smtp_address   each MAIL FROM and RCPT TO argument
+  tls            each TCP connection's TLS (after STARTTLS, or from the
+                 first byte), both directions
   typo           each question name, and the typo names of the e2e cases
   config         every YAML configuration of the repository
   worker         each capture as raw IP packets (its first 64 KB)
@@ -229,6 +231,7 @@ def tcp_seeds(seeds, conns):
                     if n and o + 2 + n <= len(s):
                         seeds.add("dns", s[o + 2:o + 2 + n])
                     o += 2 + n
+        tls_seeds(seeds, streams, steps)
         smtp = ports & SMTP_PORTS or any(
             s.startswith((b"EHLO", b"HELO", b"220 ")) for s in streams.values())
         if smtp:
@@ -293,6 +296,29 @@ def tunnel_seeds(seeds):
             seeds.add("tunnel", bytes([TUNNEL_DLTS.index(dlt) | 7 << 3]) + f)
     for dlt, f in hand_made_nested():
         seeds.add("tunnel", bytes([TUNNEL_DLTS.index(dlt) | 7 << 3]) + f)
+
+def tls_start(s):
+    """Where TLS starts in a direction's stream, or None."""
+    if s.startswith(b"\x16\x03"):
+        return 0
+    i = s.find(b"\r\n\x16\x03")
+    return i + 2 if i >= 0 else None
+
+
+def tls_seeds(seeds, streams, steps):
+    start = {d: tls_start(streams[d]) for d in (0, 1)}
+    if start[0] is None:
+        return
+    pos, out = {0: 0, 1: 0}, b""
+    for d, data in steps:
+        at = start[d]
+        if at is not None and pos[d] + len(data) > at:
+            piece = data[max(0, at - pos[d]):]
+            for i in range(0, len(piece), 0xffff):
+                chunk = piece[i:i + 0xffff]
+                out += bytes([d | 4]) + u16(len(chunk)) + chunk
+        pos[d] += len(data)
+    seeds.add("tls", out)
 
 
 def main():
