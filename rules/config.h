@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../decoders/decode.h"
 #include "policy_config.h"
 
 #define CONFIG_MAX_PORTS	32
@@ -102,6 +103,7 @@ struct ts_config {
 	uint32_t	 defrag_max_datagrams;	/* defrag.max-datagrams */
 	size_t		 defrag_max_memory;	/* defrag.max-memory */
 	uint32_t	 defrag_timeout;	/* defrag.timeout */
+	struct decode_opts decoder;		/* decoder.*: encapsulations */
 
 	char		*bpf_filter;		/* capture.filter, or NULL */
 	char		*log_dir;		/* output.dir, or NULL */

@@ -86,6 +86,9 @@ struct incident {
 	uint64_t	 id;
 	struct ip_addr	 client;		/* the first: who looked up or sent */
 	uint64_t	 tenant;
+	/* The tunnel of its first record, for EVE's tunnel object (the
+	 * worker sets it; depth 0: not tunnelled). */
+	struct tunnel_info tun;
 	struct ip_addr	 clients[CORR_CLIENTS];	/* every client address seen */
 	unsigned	 nclients;
 	bool		 more_clients;		/* more than CORR_CLIENTS */

@@ -260,6 +260,40 @@ eve_endpoints_of_packet(struct eve_endpoints *ep, const struct packet *pkt)
 	ep->ip_proto = pkt->ip_proto;
 	ep->vlan_count = pkt->vlan_count;
 	memcpy(ep->vlan, pkt->vlan, sizeof(ep->vlan));
+	ep->tun = pkt->tun;
+}
+
+/* The name Suricata gives the outer packet's IP protocol. */
+static const char *
+tunnel_proto(uint8_t proto)
+{
+	switch (proto) {
+	case IPPROTO_UDP:	return "UDP";
+	case IPPROTO_GRE:	return "GRE";
+	case IPPROTO_IPIP:	return "IPIP";
+	case IPPROTO_IPV6:	return "IPv6";
+	default:		return "IP";
+	}
+}
+
+/*
+ * Suricata's "tunnel" object: the outermost packet's addresses (ports for
+ * UDP tunnels), its protocol and how many tunnels deep the record's
+ * packet was.
+ */
+static void
+tunnel_object(struct json *j, const struct tunnel_info *t)
+{
+	json_open_object(j, "tunnel");
+	addr_string(j, "src_ip", &t->src);
+	if (t->proto == IPPROTO_UDP)
+		json_uint(j, "src_port", t->sport);
+	addr_string(j, "dest_ip", &t->dst);
+	if (t->proto == IPPROTO_UDP)
+		json_uint(j, "dest_port", t->dport);
+	json_string(j, "proto", tunnel_proto(t->proto));
+	json_uint(j, "depth", t->depth);
+	json_close_object(j);
 }
 
 /* The fields every record starts with, up to app_proto. */
@@ -294,6 +328,8 @@ header(struct json *j, const struct eve_ctx *c, const char *event_type,
 	json_uint(j, "dest_port", ep->dport);
 	json_uint(j, "ip_v", ep->ip_version);
 	json_string(j, "proto", ep->ip_proto == IPPROTO_TCP ? "TCP" : "UDP");
+	if (ep->tun.depth > 0)
+		tunnel_object(j, &ep->tun);
 	json_string(j, "app_proto", app_proto);
 }
 

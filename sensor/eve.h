@@ -34,6 +34,7 @@ struct eve_endpoints {
 	uint8_t		 ip_proto;	/* IPPROTO_UDP or IPPROTO_TCP */
 	uint8_t		 vlan_count;
 	uint16_t	 vlan[TS_MAX_VLAN];
+	struct tunnel_info tun;		/* depth 0: not tunnelled */
 };
 
 /*

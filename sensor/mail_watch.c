@@ -27,7 +27,7 @@ host_of(const struct flow *f, bool server)
 	h.ip.family = f->key.family;
 	memcpy(h.ip.bytes, server ? f->key.server : f->key.client,
 	    sizeof(h.ip.bytes));
-	h.tenant = 0;
+	h.tenant = f->key.tenant;	/* the tunnel's (0: none) */
 	return h;
 }
 

@@ -426,7 +426,7 @@ effective_filter(const struct options *o, const struct ts_config *cfg,
 			tcp[ntcp++] = cfg->tls_ports[i];
 	}
 	return live_default_filter(cfg->dns_ports, cfg->n_dns_ports, tcp,
-	    ntcp);
+	    ntcp, &cfg->decoder);
 }
 
 /* Where EVE goes: a directory, standard output (NULL), or nowhere. */

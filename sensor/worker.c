@@ -8,6 +8,7 @@
  * tracked (so their state and memory are bounded) but never reassembled.
  */
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -79,6 +80,13 @@ flow_endpoints(const struct flow *f, enum flow_dir dir,
 	ep->ip_proto = IPPROTO_TCP;
 	ep->vlan_count = f->key.vlan_count;
 	memcpy(ep->vlan, f->key.vlan, sizeof(ep->vlan));
+	ep->tun = f->tun;
+	if (dir == FLOW_TO_CLIENT) {
+		ep->tun.src = f->tun.dst;
+		ep->tun.dst = f->tun.src;
+		ep->tun.sport = f->tun.dport;
+		ep->tun.dport = f->tun.sport;
+	}
 	if (dir == FLOW_TO_SERVER) {
 		memcpy(ep->src.bytes, f->key.client, sizeof(ep->src.bytes));
 		memcpy(ep->dst.bytes, f->key.server, sizeof(ep->dst.bytes));
@@ -150,7 +158,7 @@ dns_message(struct worker *w, struct slice msg, const struct packet *pkt,
 	}
 	/* The addresses of typo domains' exchanges, from any answer. */
 	if (w->corr != NULL && w->dns.qr)
-		correlate_dns_addresses(w->corr, 0, &w->dns);
+		correlate_dns_addresses(w->corr, ep->tun.tenant, &w->dns);
 	/* The names were counted when screened. */
 	if (!alerts ||
 	    dns_rules_eval(w->model, w->cfg, &w->dns, &w->hit, NULL) == 0)
@@ -160,13 +168,17 @@ dns_message(struct worker *w, struct slice msg, const struct packet *pkt,
 	if (w->corr != NULL) {
 		/* The client asked; the resolver answered. */
 		bool resp = w->dns.qr;
-		struct corr_host client = { resp ? ep->dst : ep->src, 0 };
+		struct corr_host client = { resp ? ep->dst : ep->src,
+		    ep->tun.tenant };
 		struct incident *inc = correlate_dns(w->corr, &w->now,
 		    &client, resp ? &ep->src : &ep->dst,
 		    flow_id, w->hit.match.observed, w->hit.match.protected_name,
 		    &w->dns, &w->cnt);
-		if (inc != NULL)
+		if (inc != NULL) {
 			w->hit.incident = inc->id;
+			if (inc->tun.depth == 0)
+				inc->tun = ep->tun;
+		}
 	}
 	if (alert_suppressed(w, ep))
 		return;
@@ -214,7 +226,8 @@ smtp_event(void *ctx, const struct smtp_event *ev)
 	}
 	bool hit = smtp_rules_eval(w->names, w->model, ev, &w->hit,
 	    &w->cnt) != 0;
-	struct corr_host client = { ep.src, 0 }, server = { ep.dst, 0 };
+	struct corr_host client = { ep.src, ep.tun.tenant };
+	struct corr_host server = { ep.dst, ep.tun.tenant };
 	bool linked = w->corr != NULL &&
 	    correlate_server(w->corr, &server, &link);
 	if (!hit && linked) {
@@ -244,6 +257,8 @@ smtp_event(void *ctx, const struct smtp_event *ev)
 		    a != NULL ? a->incident_id : 0, &w->cnt);
 		if (inc != NULL) {
 			w->hit.incident = inc->id;
+			if (inc->tun.depth == 0)
+				inc->tun = ep.tun;
 			if (a != NULL) {
 				a->incident = inc;
 				a->incident_id = inc->id;
@@ -269,6 +284,7 @@ incident_closed(void *ctx, const struct incident *inc)
 	ep.dst = inc->have_server ? inc->server : inc->client;
 	ep.ip_version = inc->client.family == AF_INET ? 4 : 6;
 	ep.ip_proto = inc->sessions > 0 ? IPPROTO_TCP : IPPROTO_UDP;
+	ep.tun = inc->tun;
 	bool typo = typo_match(w->model, inc->name, strlen(inc->name), &m) ==
 	    TYPO_MATCH;
 	struct eve_ctx c = { &w->src, w->now, w->now_cnt, &ep, inc->last_flow,
@@ -737,7 +753,10 @@ worker_packet(struct worker *w, int dlt, const struct pcap_pkthdr *h,
 	w->cnt.bytes += h->caplen;
 	/* A copy of a blank one: vector moves, where gcc makes a memset or
 	 * a compound literal a "rep stos", slow to start on every packet. */
-	pkt = blank_packet;
+	memcpy(&pkt, &blank_packet, offsetof(struct packet, tun));
+	/* The rest of tun is read only when depth says there is a tunnel. */
+	pkt.tun.tenant = 0;
+	pkt.tun.depth = 0;
 	pkt.ts = h->ts;
 	pkt.pcap_cnt = pcap_cnt;
 	pkt.datalink = dlt;
@@ -757,11 +776,16 @@ worker_packet(struct worker *w, int dlt, const struct pcap_pkthdr *h,
 		stats_by_packet_time(w);
 	}
 
-	st = decode_packet(&pkt, data, h->caplen, &w->cnt);
-	if (st == TS_FRAGMENT) {
+	st = decode_packet(&pkt, data, h->caplen, &w->cfg->decoder, &w->cnt);
+	/*
+	 * A whole datagram may carry a tunnel whose inner packet is a
+	 * fragment again; each round is one tunnel deeper, so the depth cap
+	 * ends the loop.
+	 */
+	while (st == TS_FRAGMENT) {
 		if (defrag_add(&w->defrag, &pkt) != TS_OK)
 			return;
-		st = decode_transport(&pkt, &w->cnt);
+		st = decode_transport(&pkt, &w->cfg->decoder, &w->cnt);
 	}
 	if (st != TS_OK)
 		return;

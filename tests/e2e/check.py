@@ -160,7 +160,8 @@ def main():
         if spec.get("same_flow"):
             pairs = {}
             for r in records:
-                if r.get("event_type") != "alert":
+                # DNS alerts only (an SMTP alert has no query to pair).
+                if r.get("event_type") != "alert" or "dns" not in r:
                     continue
                 key = (r["dns"]["id"], r["dns"]["queries"][0]["rrname"],
                        r["src_ip"] if r["dns"]["type"] == "request"
