@@ -20,6 +20,7 @@
 #include "../decoders/smtp.h"
 #include "correlate.h"
 #include "config.h"
+#include "config_policy.h"
 #include "config_show.h"
 #include "config_values.h"
 
@@ -875,6 +876,50 @@ ld_tls(struct loader *l, yaml_node_t *n, struct ts_config *c)
 	return walk_mapping(l, n, "tls", tls_keys, c);
 }
 
+/* policy: typosentry policyd (config_policy.c). */
+static const struct key_handler policy_exception_keys[] = {
+	KEY_FN("senders", config_ld_policy_except_senders,
+	    config_show_policy_except_senders),
+	KEY_FN("sender-domains", config_ld_policy_except_domains,
+	    config_show_policy_except_domains),
+	KEY_FN("clients", config_ld_policy_except_clients,
+	    config_show_policy_except_clients),
+	END_KEYS,
+};
+
+static int
+ld_policy_exceptions(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	if (empty_section(n))
+		return 0;
+	return walk_mapping(l, n, "policy.exceptions", policy_exception_keys, c);
+}
+
+static const struct key_handler policy_keys[] = {
+	KEY_FN("action", config_ld_policy_action, config_show_policy_action),
+	KEY_FN("class-actions", config_ld_policy_class_actions,
+	    config_show_policy_class_actions),
+	KEY_FN("severity-actions", config_ld_policy_severity_actions,
+	    config_show_policy_severity_actions),
+	KEY_FN("header", config_ld_policy_header, config_show_policy_header),
+	SECTION("exceptions", ld_policy_exceptions, policy_exception_keys),
+	KEY("max-connections", config_ld_policy_max_connections, COUNT,
+	    policy.max_connections),
+	KEY("idle-timeout", config_ld_policy_idle_timeout, COUNT,
+	    policy.idle_timeout),
+	KEY("max-request-size", config_ld_policy_max_request, SIZE,
+	    policy.max_request),
+	END_KEYS,
+};
+
+static int
+ld_policy(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	if (empty_section(n))
+		return 0;
+	return walk_mapping(l, n, "policy", policy_keys, c);
+}
+
 static const struct key_handler top_keys[] = {
 	SECTION("protect", ld_protect, protect_keys),
 	KEY("allow", ld_allow, NAMES, allow),
@@ -893,6 +938,7 @@ static const struct key_handler top_keys[] = {
 	SECTION("stats", ld_stats, stats_keys),
 	SECTION("privacy", ld_privacy, privacy_keys),
 	SECTION("run", ld_run, run_keys),
+	SECTION("policy", ld_policy, policy_keys),
 	END_KEYS,
 };
 
@@ -946,6 +992,7 @@ config_defaults(struct ts_config *cfg)
 	cfg->run_sandbox = true;
 	cfg->stats_interval = 60;
 	cfg->privacy = PRIVACY_KEEP;
+	config_policy_defaults(&cfg->policy);
 }
 
 void
@@ -970,6 +1017,7 @@ config_free(struct ts_config *cfg)
 	free(cfg->run_user);
 	free(cfg->run_group);
 	free(cfg->run_pidfile);
+	config_policy_free(&cfg->policy);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -1089,7 +1137,7 @@ config_parse(struct ts_config *cfg, const char *name, const char *text,
 
 static void
 dump_keys(FILE *f, const struct ts_config *cfg,
-    const struct key_handler *keys, const char *prefix)
+    const struct key_handler *keys, const char *prefix, bool only_set)
 {
 	char path[256];
 	unsigned line;
@@ -1098,9 +1146,11 @@ dump_keys(FILE *f, const struct ts_config *cfg,
 		snprintf(path, sizeof(path), "%s%s%s", prefix,
 		    *prefix != '\0' ? "." : "", h->key);
 		if (h->sub != NULL) {
-			dump_keys(f, cfg, h->sub, path);
+			dump_keys(f, cfg, h->sub, path, only_set);
 			continue;
 		}
+		if (only_set && !config_key_set(cfg, path, NULL))
+			continue;
 		fprintf(f, "%s = ", path);
 		config_show_value(f, cfg, &h->show);
 		if (config_key_set(cfg, path, &line))
@@ -1111,9 +1161,9 @@ dump_keys(FILE *f, const struct ts_config *cfg,
 }
 
 void
-config_dump(FILE *f, const struct ts_config *cfg)
+config_dump(FILE *f, const struct ts_config *cfg, bool only_set)
 {
-	dump_keys(f, cfg, top_keys, "");
+	dump_keys(f, cfg, top_keys, "", only_set);
 }
 
 int

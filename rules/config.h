@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "policy_config.h"
+
 #define CONFIG_MAX_PORTS	32
 #define CONFIG_MAX_QTYPES	16
 #define CONFIG_MAX_IFACES	16
@@ -134,6 +136,8 @@ struct ts_config {
 	char		*run_group;		/* run.group */
 	char		*run_pidfile;		/* run.pidfile */
 	bool		 run_sandbox;		/* run.sandbox (Landlock) */
+
+	struct policy_config policy;		/* policy.*: typosentry policyd */
 };
 
 /*
@@ -159,8 +163,9 @@ void config_free(struct ts_config *cfg);
 /*
  * Writes every key, one "key = value  # origin" line each, in the order
  * of the README: the origin is "default" or FILE:LINE (--dump-config).
+ * With only_set, the keys the file gave alone (as postconf -n).
  */
-void config_dump(FILE *f, const struct ts_config *cfg);
+void config_dump(FILE *f, const struct ts_config *cfg, bool only_set);
 
 /* Whether the file gave key ("typo.append-tlds"), and on which line. */
 bool config_key_set(const struct ts_config *cfg, const char *key,

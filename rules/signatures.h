@@ -45,7 +45,11 @@
 	X(SIG_TLS_CERT,           1610112, 1, 2,			\
 	    "TYPOSENTRY TLS certificate name on a mail port is a typo")	\
 	X(SIG_INCIDENT,           1610200, 1, 3,			\
-	    "TYPOSENTRY incident summary: mail to a typo domain")
+	    "TYPOSENTRY incident summary: mail to a typo domain")	\
+	X(SIG_POLICY_RCPT_TLD,    1610301, 1, 1,			\
+	    "TYPOSENTRY policy: mail to a typo of a protected TLD")	\
+	X(SIG_POLICY_RCPT_DOMAIN, 1610302, 1, 1,			\
+	    "TYPOSENTRY policy: mail to a typo of a protected domain")
 
 enum sig_id {
 #define TS_SIG_ENUM(e, sid, rev, sev, msg) e,

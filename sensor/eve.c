@@ -98,10 +98,11 @@ json_text(struct json *j, const char *key, const char *text,
 
 /* Opens the "alert" object with the signature's fields. */
 static void
-open_alert(struct json *j, const struct signature *s, unsigned severity)
+open_alert_action(struct json *j, const struct signature *s,
+    unsigned severity, const char *action)
 {
 	json_open_object(j, "alert");
-	json_string(j, "action", "allowed");
+	json_string(j, "action", action);
 	json_uint(j, "gid", SIG_GID);
 	json_uint(j, "signature_id", s->sid);
 	json_uint(j, "rev", s->rev);
@@ -113,9 +114,19 @@ open_alert(struct json *j, const struct signature *s, unsigned severity)
 static void session_object(struct json *j, const struct eve_session *s);
 
 static void
+open_alert(struct json *j, const struct signature *s, unsigned severity)
+{
+	open_alert_action(j, s, severity, "allowed");
+}
+
+static void policy_object(struct json *j, const struct eve_policy *p,
+    const struct privacy *priv);
+
+static void
 alert_object(struct json *j, const struct rule_hit *a,
     const struct smtp_event *smtp, const struct privacy *priv,
-    const struct eve_session *sess, unsigned severity)
+    const struct eve_policy *pol, const struct eve_session *sess,
+    unsigned severity)
 {
 	const struct signature *s = &signatures[a->sig];
 	const struct typo_match *m = &a->match;
@@ -123,7 +134,11 @@ alert_object(struct json *j, const struct rule_hit *a,
 	char dist[8];
 
 	snprintf(dist, sizeof(dist), "%u", m->distance);
-	open_alert(j, s, severity != 0 ? severity : s->severity);
+	if (pol != NULL)
+		open_alert_action(j, s, pol->severity,
+		    pol->blocked ? "blocked" : "allowed");
+	else
+		open_alert(j, s, severity != 0 ? severity : s->severity);
 
 	json_open_object(j, "metadata");
 	meta_one(j, "typo_observed", m->observed);
@@ -174,6 +189,8 @@ alert_object(struct json *j, const struct rule_hit *a,
 		}
 		json_close_object(j);
 	}
+	if (pol != NULL)
+		policy_object(j, pol, priv);
 	if (sess != NULL)
 		session_object(j, sess);
 	json_close_object(j);
@@ -285,7 +302,7 @@ eve_dns_alert(struct json *j, const struct eve_ctx *c,
     const struct dns_message *msg, const struct rule_hit *hit)
 {
 	header(j, c, "alert", "dns");
-	alert_object(j, hit, NULL, NULL, NULL, 0);
+	alert_object(j, hit, NULL, NULL, NULL, NULL, 0);
 	dns_object(j, msg);
 	json_close_object(j);
 }
@@ -322,7 +339,7 @@ eve_smtp_alert(struct json *j, const struct eve_ctx *c,
     const struct smtp_event *ev, const struct rule_hit *hit)
 {
 	header(j, c, "alert", "smtp");
-	alert_object(j, hit, ev, c->priv, NULL, 0);
+	alert_object(j, hit, ev, c->priv, NULL, NULL, 0);
 	smtp_object(j, ev, c->priv);
 	json_close_object(j);
 }
@@ -431,6 +448,64 @@ eve_incident(struct json *j, const struct eve_ctx *c,
 }
 
 static void
+opt_string(struct json *j, const char *key, const char *v)
+{
+	if (v != NULL && v[0] != '\0')
+		json_string(j, key, v);
+}
+
+/* alert.context.policy: what policyd answered, and to whom. */
+static void
+policy_object(struct json *j, const struct eve_policy *p,
+    const struct privacy *priv)
+{
+	json_open_object(j, "policy");
+	json_string(j, "action", p->action);
+	json_text(j, "reply", p->reply, priv);
+	if (p->sender != NULL)
+		json_address(j, "sender", p->sender, priv);
+	if (p->recipient != NULL)
+		json_address(j, "recipient", p->recipient, priv);
+	opt_string(j, "client_address", p->client_address);
+	opt_string(j, "client_name", p->client_name);
+	opt_string(j, "helo_name", p->helo);
+	opt_string(j, "protocol_state", p->protocol_state);
+	opt_string(j, "queue_id", p->queue_id);
+	opt_string(j, "instance", p->instance);
+	json_close_object(j);
+}
+
+/* An address as Suricata logs SMTP's: in angle brackets, as sent. */
+static void
+json_bracketed(struct json *j, const char *key, const char *addr,
+    const struct privacy *priv)
+{
+	char buf[MASKED_MAX + 2];
+
+	snprintf(buf, sizeof(buf), "<%s>", addr);
+	json_address(j, key, buf, priv);
+}
+
+void
+eve_policy_alert(struct json *j, const struct eve_ctx *c,
+    const struct rule_hit *hit, const struct eve_policy *p)
+{
+	header(j, c, "alert", "smtp");
+	alert_object(j, hit, NULL, c->priv, p, NULL, 0);
+	json_open_object(j, "smtp");
+	opt_string(j, "helo", p->helo);
+	if (p->sender != NULL)
+		json_bracketed(j, "mail_from", p->sender, c->priv);
+	if (p->recipient != NULL) {
+		json_open_array(j, "rcpt_to");
+		json_bracketed(j, NULL, p->recipient, c->priv);
+		json_close_array(j);
+	}
+	json_close_object(j);
+	json_close_object(j);
+}
+
+static void
 tls_names(struct json *j, const struct tls_info *t)
 {
 	json_open_array(j, "certificate_names");
@@ -525,7 +600,7 @@ eve_session_alert(struct json *j, const struct eve_ctx *c,
 	if (s->proto != NULL)
 		proto = s->proto;
 	header(j, c, "alert", proto);
-	alert_object(j, hit, NULL, NULL, s, session_severity(s));
+	alert_object(j, hit, NULL, NULL, NULL, s, session_severity(s));
 	tls_object(j, s->tls);
 	json_close_object(j);
 }
@@ -535,7 +610,7 @@ eve_tls_alert(struct json *j, const struct eve_ctx *c,
     const struct rule_hit *hit, const struct eve_session *s)
 {
 	header(j, c, "alert", "tls");
-	alert_object(j, hit, NULL, NULL, s, 0);
+	alert_object(j, hit, NULL, NULL, NULL, s, 0);
 	tls_object(j, s->tls);
 	json_close_object(j);
 }

@@ -4,6 +4,7 @@
 #ifndef TS_EVE_H
 #define TS_EVE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../decoders/dns.h"
@@ -86,6 +87,35 @@ void eve_smtp_event(struct json *j, const struct eve_ctx *c,
  */
 void eve_incident(struct json *j, const struct eve_ctx *c,
     const struct incident *inc, const struct typo_match *m);
+
+/*
+ * What a policy decision's alert adds (typosentry policyd): the action
+ * taken and the reply Postfix got, and the request's parties.  Strings
+ * are NUL-terminated; NULL or "" ones are left out.
+ */
+struct eve_policy {
+	const char	*action;	/* "REJECT", "HOLD", ... */
+	const char	*reply;		/* the action= value sent */
+	bool		 blocked;	/* the mail does not leave as sent */
+	unsigned	 severity;	/* 1..4 */
+	const char	*sender;	/* as Postfix gives it, "" for <> */
+	const char	*recipient;
+	const char	*client_address;
+	const char	*client_name;
+	const char	*helo;
+	const char	*protocol_state;
+	const char	*queue_id;
+	const char	*instance;
+};
+
+/*
+ * One "alert" record for a policy decision: the typo context as the
+ * sensor's, alert.action "blocked" or "allowed", alert.context.policy,
+ * and an smtp object (helo, mail_from, rcpt_to) as for a RCPT TO seen on
+ * the wire.
+ */
+void eve_policy_alert(struct json *j, const struct eve_ctx *c,
+    const struct rule_hit *hit, const struct eve_policy *p);
 
 /* A followed session, for its alerts. */
 struct eve_session {

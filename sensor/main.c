@@ -35,6 +35,7 @@
 #include "live.h"
 #include "log.h"
 #include "output.h"
+#include "policyd.h"
 #include "sandbox.h"
 #include "tools.h"
 #include "service.h"
@@ -458,22 +459,6 @@ line_format(const struct options *o, const struct ts_config *cfg,
 	    isatty(STDOUT_FILENO);
 }
 
-/* path made absolute against the current directory (a daemon runs in /). */
-static const char *
-absolute(const char *path, char **keep)
-{
-	char cwd[4096];
-
-	if (path == NULL || path[0] == '/' || strcmp(path, "-") == 0 ||
-	    getcwd(cwd, sizeof(cwd)) == NULL)
-		return path;
-	size_t n = strlen(cwd) + strlen(path) + 2;
-	if ((*keep = malloc(n)) == NULL)
-		return path;
-	snprintf(*keep, n, "%s/%s", cwd, path);
-	return *keep;
-}
-
 static void
 syslog_apply(struct app *a)
 {
@@ -678,19 +663,6 @@ housekeeping(void *ctx)
 	}
 }
 
-/* The directory part of path ("." for none), into buf. */
-static const char *
-dir_of(const char *path, char *buf, size_t size)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (slash == NULL)
-		return ".";
-	snprintf(buf, size, "%.*s", slash == path ? 1 : (int)(slash - path),
-	    path);
-	return buf;
-}
-
 /*
  * From here on, the file system only where a running sensor needs it
  * (sandbox.h): its EVE directory (a new eve.json on SIGHUP), the
@@ -712,10 +684,11 @@ enter_sandbox(const struct app *a, const char *eve_dir, const char *pidfile,
 	if (eve_dir != NULL)
 		r[n++] = (struct sandbox_rule){ eve_dir, SANDBOX_WRITE };
 	if (a->o->config_path != NULL)
-		r[n++] = (struct sandbox_rule){ dir_of(a->o->config_path,
-		    cfg_dir, sizeof(cfg_dir)), SANDBOX_READ };
+		r[n++] = (struct sandbox_rule){
+		    service_dir_of(a->o->config_path, cfg_dir,
+		    sizeof(cfg_dir)), SANDBOX_READ };
 	if (psl != NULL && psl[0] != '\0')
-		r[n++] = (struct sandbox_rule){ dir_of(psl, psl_dir,
+		r[n++] = (struct sandbox_rule){ service_dir_of(psl, psl_dir,
 		    sizeof(psl_dir)), SANDBOX_READ };
 	for (size_t i = 0; i < a->o->ninputs; i++)
 		if (strcmp(a->o->inputs[i], "-") != 0)
@@ -728,8 +701,8 @@ enter_sandbox(const struct app *a, const char *eve_dir, const char *pidfile,
 		r[n++] = (struct sandbox_rule){ "/sys/devices", SANDBOX_READ };
 	}
 	if (pidfile != NULL)
-		r[n++] = (struct sandbox_rule){ dir_of(pidfile, pid_dir,
-		    sizeof(pid_dir)), SANDBOX_READ | SANDBOX_REMOVE };
+		r[n++] = (struct sandbox_rule){ service_dir_of(pidfile,
+		    pid_dir, sizeof(pid_dir)), SANDBOX_READ | SANDBOX_REMOVE };
 #if defined(__SANITIZE_ADDRESS__)
 	/* LeakSanitizer reads /proc/self/maps and /proc/self/task at exit. */
 	r[n++] = (struct sandbox_rule){ "/proc/self", SANDBOX_READ };
@@ -818,6 +791,12 @@ main(int argc, char **argv)
 		return tool_check(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "variants") == 0)
 		return tool_variants(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "config") == 0)
+		return tool_config(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "report") == 0)
+		return tool_report(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "policyd") == 0)
+		return policyd_main(argc - 1, argv + 1);
 	memset(&o, 0, sizeof(o));
 	memset(&a, 0, sizeof(a));
 	a.o = &o;
@@ -832,11 +811,12 @@ main(int argc, char **argv)
 	 */
 	char *abs_keep[MAX_INPUTS + 3] = { NULL };
 	if (o.daemon) {
-		o.config_path = absolute(o.config_path, &abs_keep[0]);
-		o.log_dir = absolute(o.log_dir, &abs_keep[1]);
-		o.pidfile = absolute(o.pidfile, &abs_keep[2]);
+		o.config_path = service_absolute_path(o.config_path,
+		    &abs_keep[0]);
+		o.log_dir = service_absolute_path(o.log_dir, &abs_keep[1]);
+		o.pidfile = service_absolute_path(o.pidfile, &abs_keep[2]);
 		for (size_t i = 0; i < o.ninputs; i++)
-			o.inputs[i] = absolute(o.inputs[i], &abs_keep[3 + i]);
+			o.inputs[i] = service_absolute_path(o.inputs[i], &abs_keep[3 + i]);
 	}
 	rc = EXIT_USAGE;
 	if ((a.cfg = calloc(1, sizeof(*a.cfg))) == NULL)
@@ -860,7 +840,7 @@ main(int argc, char **argv)
 		goto out;
 	if (o.test_config || o.dump_config) {
 		if (o.dump_config)
-			config_dump(stdout, a.cfg);
+			config_dump(stdout, a.cfg, false);
 		if (o.test_config) {
 			fprintf(stderr, "typosentry: configuration %s is valid "
 			    "(%zu typo variants)\n", a.cfg->path,

@@ -9,6 +9,9 @@
 #               and against Suricata's EVE schema (plain and sanitized)
 #   line format tests/line_format.py: lines on a terminal, EVE in a pipe
 #               and with --stdout, fast.log in a log directory
+#   report      tests/report.py: typosentry report's verdicts, escaping,
+#               errors, a generated 40 MB log in bounded memory;
+#               tests/report_browser.py: the HTML in headless Chromium
 #   oracle      every MX question tshark decodes, typosentry decodes
 #   robustness  the public captures in ../shared/pcaps under ASan+UBSan:
 #               no crash, no sanitizer report, no leak
@@ -25,6 +28,10 @@
 #               tcpreplay (needs root; skipped, saying why, without)
 #   install     make install into a DESTDIR, and the unit, man page and
 #               logrotate snippet checked with their own tools
+#   policyd     tests/policyd.py: typosentry policyd with a private Postfix
+#               (swaks rejected, accepted, deferred, held) and alone
+#               (malformed and oversized requests, timeouts, a load
+#               client past the connection cap, --daemon), both binaries
 #   sandbox     tests/sandbox.py: after start-up, the sensor cannot write
 #               or read through links out of its directories (Landlock)
 #   lint        scripts/lint.sh: cppcheck and clang-tidy find nothing
@@ -91,6 +98,15 @@ for bin in "$BIN" "$ASAN_BIN"; do
 	else ko "line format with $bin"; echo "$out" | tail -20; fi
 done
 
+# typosentry report: verdicts, escaping, errors and a big log (both
+# binaries); the HTML in headless Chromium (the plain one).
+for bin in "$BIN" "$ASAN_BIN"; do
+	if out=$($PY tests/report.py "$bin" 2>&1); then ok
+	else ko "report with $bin"; echo "$out" | tail -20; fi
+done
+if out=$($PY tests/report_browser.py "$BIN" 2>&1); then ok
+else ko "report in a browser"; echo "$out" | tail -20; fi
+
 # The decoders against tshark, on our captures and on the public ones.
 # Not on the cut and corrupt captures, nor on smtp-starttls (everything
 # after STARTTLS is encrypted: tshark and we both see no recipient) and
@@ -123,6 +139,9 @@ done
 for t in $($PY tests/ops.py --list); do
 	for bin in "$BIN" "$ASAN_BIN"; do run_py tests/ops.py "$bin" "$t"; done
 done
+for t in $($PY tests/policyd.py --list); do
+	for bin in "$BIN" "$ASAN_BIN"; do run_py tests/policyd.py "$bin" "$t"; done
+done
 run_py tests/sandbox.py "$BIN" sandbox
 run_py tests/sandbox.py "$ASAN_BIN" sandbox
 run_py tests/live.py "$BIN" live-alerts
@@ -139,7 +158,10 @@ if make --no-print-directory -s install DESTDIR="$dest" PREFIX=/usr/local >/dev/
     grep -qx "ExecStart=/usr/local/bin/typosentry -q -c /usr/local/etc/typosentry/typosentry.yaml -l /var/log/typosentry --pidfile /run/typosentry/typosentry.pid" \
 	"$p/lib/systemd/system/typosentry.service" &&
     grep -q "^/var/log/typosentry/eve.json /var/log/typosentry/fast.log {" "$p/etc/logrotate.d/typosentry" &&
-    ! grep -q "@[A-Z]*@" "$p/lib/systemd/system/typosentry.service" "$p/etc/logrotate.d/typosentry"; then
+    grep -qx "ExecStart=/usr/local/bin/typosentry policyd -q -c /usr/local/etc/typosentry/typosentry.yaml --listen inet:127.0.0.1:10040 -l /var/log/typosentry-policyd" \
+	"$p/lib/systemd/system/typosentry-policyd.service" &&
+    ! grep -q "@[A-Z]*@" "$p/lib/systemd/system/typosentry.service" \
+	"$p/lib/systemd/system/typosentry-policyd.service" "$p/etc/logrotate.d/typosentry"; then
 	ok
 else
 	ko "make install DESTDIR=$dest"
@@ -154,7 +176,8 @@ warn=""
 if make --no-print-directory -s install PREFIX="$dest" >/dev/null &&
     { ! command -v systemd-analyze >/dev/null ||
       MANPATH="$dest/share/man:" systemd-analyze verify \
-	"$dest/lib/systemd/system/typosentry.service"; } &&
+	"$dest/lib/systemd/system/typosentry.service" \
+	"$dest/lib/systemd/system/typosentry-policyd.service"; } &&
     logrotate -d "$dest/etc/logrotate.d/typosentry" >/dev/null 2>&1 &&
     warn=$(groff -man -Tutf8 -ww -z man/typosentry.8 2>&1) && [ -z "$warn" ] &&
     warn=$(MANWIDTH=80 man -l man/typosentry.8 2>&1 >/dev/null) && [ -z "$warn" ]; then

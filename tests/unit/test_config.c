@@ -373,7 +373,7 @@ dump_of(const struct ts_config *cfg)
 	FILE *f = open_memstream(&buf, &len);
 
 	assert_non_null(f);
-	config_dump(f, cfg);
+	config_dump(f, cfg, false);
 	assert_int_equal(fclose(f), 0);
 	return buf;
 }
@@ -439,6 +439,18 @@ dump(void **state)
 	}
 	assert_true(lines >= 50);
 	free(d);
+
+	/* Only the keys the file set, as postconf -n. */
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	config_dump(f, &cfg, true);
+	assert_int_equal(fclose(f), 0);
+	assert_non_null(strstr(buf, "typo.append-tlds = [com]  # t.yaml:2\n"));
+	assert_null(strstr(buf, "# default"));
+	assert_null(strstr(buf, "typo.swap-tlds"));
+	free(buf);
 	config_free(&cfg);
 }
 
