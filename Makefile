@@ -7,7 +7,7 @@
 #   make demo       replay pcaps/demo.pcap with the default configuration,
 #                   one readable line per alert
 #   make install    PREFIX=/usr/local DESTDIR= (binary, man page, default
-#                   configuration, systemd unit, logrotate snippet)
+#                   configuration, systemd units, logrotate snippet)
 #   make asan       build build/asan/typosentry with sanitizers
 #   make fuzz       build the libFuzzer targets of tests/fuzz with clang and
 #                   run each for FUZZ_SECONDS (default 20) from its corpus
@@ -39,7 +39,7 @@ SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 # Everything but main.c goes into a library the tests link against.
 LIB_SRCS = $(wildcard decoders/*.c) $(wildcard rules/*.c) \
 	   $(filter-out sensor/main.c,$(wildcard sensor/*.c))
-HDRS	 = $(wildcard decoders/*.h decoders/*.def rules/*.h sensor/*.h)
+HDRS	 = $(wildcard decoders/*.h decoders/*.def rules/*.h sensor/*.h sensor/*.def)
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 FUZZ_SRCS = $(wildcard tests/fuzz/fuzz_*.c)
 
@@ -177,7 +177,8 @@ check: test-deps
 
 # make bench: the typo model's detection benchmark (recall against dnstwist
 # and the one-edit space, false alarms on the benign list) and its speed
-# with 10,000 protected domains.
+# with 10,000 protected domains; the capture benchmarks; and policyd's
+# decisions per second and latency with 50 connections.
 bench-deps:
 	@sh scripts/install-deps.sh --bench
 
@@ -190,6 +191,10 @@ $(B)/bench/gen_capture: bench/gen_capture.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $<
 
+$(B)/bench/policy_bench: bench/policy_bench.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $<
+
 $(B)/bench/floor: bench/floor.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(shell pkg-config --libs libpcap 2>/dev/null)
@@ -197,8 +202,13 @@ $(B)/bench/floor: bench/floor.c
 $(B)/bench/capture-%mb.pcap: $(B)/bench/gen_capture
 	$(B)/bench/gen_capture $@ $* 6 ../shared/data/benign-domains.txt
 
+# The same traffic as a cloud mirror delivers it, inside VXLAN.
+$(B)/bench/capture-vxlan-%mb.pcap: $(B)/bench/gen_capture
+	$(B)/bench/gen_capture --vxlan $@ $* 6 ../shared/data/benign-domains.txt
+
 # The 500 MB capture only with 2 GB free (it stays in build/bench).
-BENCH_CAPS = $(B)/bench/capture-50mb.pcap $(B)/bench/capture-500mb.pcap
+BENCH_CAPS = $(B)/bench/capture-50mb.pcap $(B)/bench/capture-500mb.pcap \
+	     $(B)/bench/capture-vxlan-50mb.pcap
 
 bench: bench-deps
 	@$(MAKE) --no-print-directory typosentry $(B)/match_bench $(B)/bench/gen_capture \
@@ -206,7 +216,8 @@ bench: bench-deps
 	@echo "== machine: $$(nproc) cores, $$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
 	/usr/bin/python3 bench/detect.py ./typosentry
 	$(B)/match_bench 10000 3
-	@$(MAKE) --no-print-directory $(B)/bench/capture-50mb.pcap
+	@$(MAKE) --no-print-directory $(B)/bench/capture-50mb.pcap \
+		$(B)/bench/capture-vxlan-50mb.pcap
 	@if [ -s $(B)/bench/capture-500mb.pcap ] || \
 	    [ "$$(df -Pk $(B)/bench | awk 'NR == 2 { print $$4 }')" -gt 2000000 ]; then \
 		$(MAKE) --no-print-directory $(B)/bench/capture-500mb.pcap; \
@@ -219,6 +230,8 @@ bench: bench-deps
 		/usr/bin/python3 bench/workers.py ./typosentry \
 		    $$(for f in $(BENCH_CAPS); do [ -s $$f ] && echo $$f; done | tail -1); \
 	else echo "bench: one CPU, no workers measurement"; fi
+	@$(MAKE) --no-print-directory $(B)/bench/policy_bench
+	/usr/bin/python3 bench/policy_rate.py ./typosentry $(B)/bench/policy_bench
 
 demo: deps
 	@$(MAKE) --no-print-directory typosentry
@@ -237,6 +250,8 @@ install: typosentry
 	install -m 0644 man/typosentry.8 $(DESTDIR)$(MANDIR)/man8/typosentry.8
 	$(SUBST) etc/typosentry.service.in > $(DESTDIR)$(UNITDIR)/typosentry.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/typosentry.service
+	$(SUBST) etc/typosentry-policyd.service.in > $(DESTDIR)$(UNITDIR)/typosentry-policyd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/typosentry-policyd.service
 	$(SUBST) etc/logrotate.d/typosentry.in > $(DESTDIR)$(LOGROTATEDIR)/typosentry
 	chmod 0644 $(DESTDIR)$(LOGROTATEDIR)/typosentry
 

@@ -2,7 +2,14 @@
  * for the capture benchmark (bench/run.sh), and of the alerts typosentry
  * must raise on it with the default configuration.
  *
- *   gen_capture OUT.pcap [SIZE_MB [SEED [DOMAINS_FILE]]]
+ *   gen_capture [--vxlan] OUT.pcap [SIZE_MB [SEED [DOMAINS_FILE]]]
+ *
+ * With --vxlan every frame is sent as a cloud traffic mirror sends it:
+ * inside VXLAN (VNI 100, UDP port 4789) from one VTEP, 198.51.100.1, to
+ * the sensor's, 198.51.100.2, the outer UDP source port a hash of the
+ * inner addresses and ports (RFC 7348 5).  The traffic inside is made as
+ * without it; SIZE_MB counts the VXLAN headers too, so there are fewer
+ * packets, and the .truth file says how many alerts they hold.
  *
  * Writes OUT.pcap (classic pcap, Ethernet) of about SIZE_MB megabytes
  * (default 50) and OUT.truth, "key value" lines: alerts (the exact number
@@ -516,25 +523,67 @@ static void gen_bulk(sess_t *s)
 /* ---- output ---- */
 static FILE *out;
 static uint64_t out_pkts, out_bytes, ts_us;
+static int vxlan;           /* --vxlan: every frame inside VXLAN */
+
+#define VXLAN_HDRS (14 + 20 + 8 + 8)
+
+/* The outer Ethernet, IPv4, UDP and VXLAN headers of an inner frame. */
+static void vxlan_headers(uint8_t *o, const pkt_t *k)
+{
+    static const uint8_t macs[12] = { 2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1 };
+    size_t ulen = 8 + 8 + k->len;
+    uint32_t h = 2166136261u;           /* FNV-1a of the inner 5-tuple's bytes */
+
+    for (size_t i = 14 + 12; i < 14 + 24 && i < k->len; i++)
+        h = (h ^ k->b[i]) * 16777619u;
+    memset(o, 0, VXLAN_HDRS);
+    memcpy(o, macs, 12);
+    put16(o + 12, 0x0800);
+    uint8_t *ip = o + 14;
+    ip[0] = 0x45;
+    put16(ip + 2, (uint32_t)(20 + ulen));
+    ip[8] = 64;
+    ip[9] = 17;
+    ip[12] = 198; ip[13] = 51; ip[14] = 100; ip[15] = 1;
+    ip[16] = 198; ip[17] = 51; ip[18] = 100; ip[19] = 2;
+    put16(ip + 10, csum_fold(csum_add(0, ip, 20)));
+    uint8_t *udp = ip + 20;
+    put16(udp, 49152 + (h & 0x3fff));
+    put16(udp + 2, 4789);
+    put16(udp + 4, (uint32_t)ulen);     /* checksum 0: allowed over IPv4 */
+    udp[8] = 0x08;                      /* I: the VNI is valid */
+    put32(udp + 12, 100u << 8);
+}
 
 static void emit(const pkt_t *k)
 {
     /* inter-arrival: mostly a few microseconds, sometimes a pause */
     ts_us += 1 + rn(12) + (chance(0.01) ? rn(2000) : 0);
+    uint32_t len = k->len + (vxlan ? VXLAN_HDRS : 0);
     uint32_t h[4] = { (uint32_t)(ts_us / 1000000), (uint32_t)(ts_us % 1000000),
-                      k->len, k->len };
+                      len, len };
     fwrite(h, 4, 4, out);
+    if (vxlan) {
+        uint8_t o[VXLAN_HDRS];
+        vxlan_headers(o, k);
+        fwrite(o, 1, sizeof o, out);
+    }
     fwrite(k->b, 1, k->len, out);
     out_pkts++;
-    out_bytes += 16 + k->len;
+    out_bytes += 16 + len;
 }
 
 #define POOL 24
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "--vxlan") == 0) {
+        vxlan = 1;
+        argv++;
+        argc--;
+    }
     if (argc < 2) {
-        fprintf(stderr, "usage: gen_capture OUT.pcap [SIZE_MB [SEED [DOMAINS_FILE]]]\n");
+        fprintf(stderr, "usage: gen_capture [--vxlan] OUT.pcap [SIZE_MB [SEED [DOMAINS_FILE]]]\n");
         return 2;
     }
     const char *path = argv[1];

@@ -29,6 +29,49 @@
 	X(udp,			"UDP datagrams")			\
 	X(udp_truncated,	"UDP header or payload cut short")	\
 	X(udp_invalid,		"UDP length field invalid")		\
+	X(tunnel_too_deep,	"packets nested past decoder.max-depth (all kinds)") \
+	X(link_too_deep,	"link encapsulations (PPP, PPPoE, MPLS, Ethernet) nested too deep") \
+	X(gre,			"GRE packets decoded (also over UDP)")	\
+	X(gre_truncated,	"GRE headers cut short")		\
+	X(gre_invalid,		"GRE headers invalid (version, flags, routing)") \
+	X(gre_other,		"GRE payloads of a protocol we do not decode") \
+	X(gre_too_deep,		"GRE packets past decoder.max-depth")	\
+	X(erspan,		"ERSPAN packets decoded (type I, II, III)") \
+	X(erspan_truncated,	"ERSPAN headers cut short")		\
+	X(erspan_invalid,	"ERSPAN headers of an unknown version or frame type") \
+	X(vxlan,		"VXLAN packets decoded")		\
+	X(vxlan_truncated,	"VXLAN headers cut short")		\
+	X(vxlan_invalid,	"datagrams on a VXLAN port without the VNI flag") \
+	X(vxlan_too_deep,	"VXLAN packets past decoder.max-depth")	\
+	X(geneve,		"GENEVE packets decoded")		\
+	X(geneve_truncated,	"GENEVE headers or options cut short")	\
+	X(geneve_invalid,	"GENEVE headers of an unknown version")	\
+	X(geneve_other,		"GENEVE payloads of a protocol we do not decode") \
+	X(geneve_too_deep,	"GENEVE packets past decoder.max-depth") \
+	X(ipv4_in_ipv4,		"IPv4 packets inside IPv4 (protocol 4)") \
+	X(ipv6_in_ipv4,		"IPv6 packets inside IPv4 (protocol 41)") \
+	X(ipv4_in_ipv6,		"IPv4 packets inside IPv6 (protocol 4)") \
+	X(ipv6_in_ipv6,		"IPv6 packets inside IPv6 (protocol 41)") \
+	X(ipip_too_deep,	"IP-in-IP packets past decoder.max-depth") \
+	X(mpls,			"MPLS label stacks decoded")		\
+	X(mpls_truncated,	"MPLS label stacks cut short")		\
+	X(mpls_too_many_labels,	"MPLS stacks past decoder.mpls.max-labels") \
+	X(mpls_other,		"MPLS payloads neither IP nor Ethernet") \
+	X(pppoe,		"PPPoE session packets decoded")	\
+	X(pppoe_truncated,	"PPPoE headers cut short")		\
+	X(pppoe_invalid,	"PPPoE headers of a wrong version, type or code") \
+	X(ppp,			"PPP frames decoded")			\
+	X(ppp_truncated,	"PPP headers cut short")		\
+	X(ppp_other,		"PPP frames of a protocol other than IP or MPLS (LCP, IPCP, ...)") \
+	X(chdlc,		"Cisco HDLC frames decoded")		\
+	X(chdlc_truncated,	"Cisco HDLC headers cut short")		\
+	X(ip_in_gre,		"IP packets reached inside GRE (Ethernet or IP payload)") \
+	X(ip_in_erspan,		"IP packets reached inside ERSPAN")	\
+	X(ip_in_vxlan,		"IP packets reached inside VXLAN")	\
+	X(ip_in_geneve,		"IP packets reached inside GENEVE")	\
+	X(ip_in_ip,		"IP packets reached inside IP (IP-in-IP)") \
+	X(ip_in_mpls,		"IP packets reached inside MPLS")	\
+	X(ip_in_ppp,		"IP packets reached inside PPP (PPPoE, PPTP, serial)") \
 	X(dns_messages,		"DNS messages on a DNS port")		\
 	X(dns_queries,		"DNS queries decoded")			\
 	X(dns_responses,	"DNS responses decoded")		\
@@ -36,6 +79,7 @@
 	X(dns_no_question,	"DNS messages without a question")	\
 	X(dns_truncated,	"DNS messages shorter than their header") \
 	X(dns_malformed,	"DNS messages with a bad name or length, or that ldns refused") \
+	X(dns_partial,		"DNS messages with whole questions but a later record cut short or malformed (questions checked)") \
 	X(dns_mx_questions,	"DNS MX questions")			\
 	X(dns_mx_answers,	"DNS MX answer records")		\
 	X(dns_records_capped,	"DNS records beyond the logged cap")	\
@@ -71,9 +115,19 @@
 	X(smtp_bdat_chunks,	"SMTP BDAT chunks skipped")		\
 	X(smtp_starttls,	"SMTP sessions that went to TLS")	\
 	X(smtp_gaps,		"SMTP streams resynchronised after a gap") \
+	X(tls_sessions,		"TLS connections read (STARTTLS or implicit)") \
+	X(tls_records,		"TLS records")				\
+	X(tls_client_hellos,	"TLS ClientHello messages")		\
+	X(tls_server_hellos,	"TLS ServerHello messages")		\
+	X(tls_certificates,	"TLS certificates read in the clear")	\
+	X(tls_not_tls,		"TLS streams with bytes that are not TLS (reading stopped)") \
+	X(tls_malformed,	"TLS handshake messages or certificates that do not parse") \
+	X(tls_handshake_capped,	"TLS handshake messages over the buffer cap (reading stopped)") \
+	X(tls_gaps,		"TLS streams with a hole (reading stopped)") \
+	X(mail_sessions,	"sessions followed to a typo domain's exchange") \
 	X(incidents_opened,	"incidents opened")			\
-	X(incidents_closed,	"incidents closed (summary written)")	\
-	X(incidents_evicted,	"incidents closed early: table full")	\
+	X(incidents_closed,	"incidents closed by the window or the end of input (summary written)") \
+	X(incidents_closed_early, "incidents closed early, table full (summary written)") \
 	X(names_checked,	"names given to the typo matcher")	\
 	X(names_invalid,	"names the matcher refused (too long, bad bytes)") \
 	X(alerts,		"alerts raised")			\

@@ -23,6 +23,12 @@
 #ifndef DLT_IPV6
 #define DLT_IPV6	229
 #endif
+#ifndef DLT_PPP_ETHER
+#define DLT_PPP_ETHER	51
+#endif
+#ifndef DLT_C_HDLC
+#define DLT_C_HDLC	104
+#endif
 
 bool
 link_supported(int dlt)
@@ -36,6 +42,10 @@ link_supported(int dlt)
 	case DLT_IPV6:
 	case DLT_NULL:
 	case DLT_LOOP:
+	case DLT_PPP:
+	case DLT_PPP_SERIAL:
+	case DLT_PPP_ETHER:
+	case DLT_C_HDLC:
 		return true;
 	default:
 		return false;
@@ -43,7 +53,7 @@ link_supported(int dlt)
 }
 
 /* Follows VLAN tags after an EtherType field; no recursion, bounded loop. */
-static enum ts_status
+static inline __attribute__((always_inline)) enum ts_status
 decode_ethertype(struct cursor *c, uint16_t type, struct packet *pkt,
     uint16_t *ethertype, struct counters *cnt)
 {
@@ -61,11 +71,38 @@ decode_ethertype(struct cursor *c, uint16_t type, struct packet *pkt,
 		}
 		pkt->vlan[pkt->vlan_count++] = tci & 0x0fff;
 	}
-	if (type != ETHERTYPE_IPV4_ && type != ETHERTYPE_IPV6_) {
-		cnt->link_other++;
-		return TS_UNSUPPORTED;
-	}
 	*ethertype = type;
+	return TS_OK;
+}
+
+enum ts_status
+decode_ether(struct cursor *c, struct packet *pkt, uint16_t *ethertype,
+    struct counters *cnt)
+{
+	cur_skip(c, 12);			/* destination, source MAC */
+	uint16_t type = cur_u16(c);
+
+	if (c->err) {
+		cnt->link_truncated++;
+		return TS_TRUNCATED;
+	}
+	return decode_ethertype(c, type, pkt, ethertype, cnt);
+}
+
+/*
+ * Cisco HDLC: address (0x0f unicast, 0x8f broadcast), control 0, then an
+ * EtherType.
+ */
+static enum ts_status
+decode_chdlc(struct cursor *c, uint16_t *ethertype, struct counters *cnt)
+{
+	cur_skip(c, 2);
+	*ethertype = cur_u16(c);
+	if (c->err) {
+		cnt->chdlc_truncated++;
+		return TS_TRUNCATED;
+	}
+	cnt->chdlc++;
 	return TS_OK;
 }
 
@@ -127,6 +164,33 @@ decode_link(int dlt, struct cursor *c, struct packet *pkt,
 			return TS_TRUNCATED;
 		}
 		return decode_ethertype(c, type, pkt, ethertype, cnt);
+
+	case DLT_PPP:
+		/* The PPP decoder skips RFC 1662's 0xff 0x03 when present. */
+		*ethertype = ETHERTYPE_PPP_;
+		return TS_OK;
+
+	case DLT_PPP_SERIAL: {
+		/* RFC 1662 HDLC-like framing, or Cisco HDLC. */
+		struct cursor peek = *c;
+		uint8_t addr = cur_u8(&peek);
+		if (peek.err) {
+			cnt->link_truncated++;
+			return TS_TRUNCATED;
+		}
+		if (addr == 0x0f || addr == 0x8f)
+			return decode_chdlc(c, ethertype, cnt);
+		*ethertype = ETHERTYPE_PPP_;
+		return TS_OK;
+	}
+
+	case DLT_C_HDLC:
+		return decode_chdlc(c, ethertype, cnt);
+
+	case DLT_PPP_ETHER:
+		/* A PPPoE header without the Ethernet one. */
+		*ethertype = ETHERTYPE_PPPOE_SESS_;
+		return TS_OK;
 
 	case DLT_LINUX_SLL:
 		/* packet type, ARPHRD, address length, 8 address bytes, protocol */

@@ -33,6 +33,7 @@ struct defrag_entry {
 	uint8_t			 src[16], dst[16];
 	uint16_t		 vlan[TS_MAX_VLAN];
 	uint8_t			 vlan_count;
+	uint64_t		 tenant;	/* the tunnel's, 0 untunnelled */
 	time_t			 first_seen;
 	bool			 have_last;
 	bool			 dead;		/* overlapped: drop the rest */
@@ -125,6 +126,7 @@ same_datagram(const struct defrag_entry *e, const struct packet *pkt)
 	size_t alen = e->family == AF_INET ? 4 : 16;
 
 	return e->family == pkt->src.family && e->id == pkt->frag.id &&
+	    e->tenant == pkt->tun.tenant &&
 	    e->proto == pkt->frag.proto && e->vlan_count == pkt->vlan_count &&
 	    memcmp(e->vlan, pkt->vlan, sizeof(e->vlan[0]) * e->vlan_count) == 0 &&
 	    memcmp(e->src, pkt->src.bytes, alen) == 0 &&
@@ -134,7 +136,7 @@ same_datagram(const struct defrag_entry *e, const struct packet *pkt)
 static struct defrag_entry *
 lookup(struct defrag_table *t, const struct packet *pkt, uint64_t *hash)
 {
-	uint8_t key[4 + 1 + 1 + 32 + 2 * TS_MAX_VLAN];
+	uint8_t key[4 + 1 + 1 + 32 + 2 * TS_MAX_VLAN + 8];
 	size_t alen = pkt->ip_version == 4 ? 4 : 16, o = 0;
 
 	memcpy(key + o, &pkt->frag.id, 4);
@@ -147,6 +149,8 @@ lookup(struct defrag_table *t, const struct packet *pkt, uint64_t *hash)
 	o += alen;
 	memcpy(key + o, pkt->vlan, sizeof(pkt->vlan[0]) * pkt->vlan_count);
 	o += sizeof(pkt->vlan[0]) * pkt->vlan_count;
+	memcpy(key + o, &pkt->tun.tenant, 8);
+	o += 8;
 	*hash = siphash24(key, o, t->seed);
 	for (struct defrag_entry *e = t->buckets[*hash & (t->nbuckets - 1)];
 	    e != NULL; e = e->hnext)
@@ -180,6 +184,7 @@ create(struct defrag_table *t, const struct packet *pkt, uint64_t hash)
 	memcpy(e->dst, pkt->dst.bytes, sizeof(e->dst));
 	memcpy(e->vlan, pkt->vlan, sizeof(e->vlan));
 	e->vlan_count = pkt->vlan_count;
+	e->tenant = pkt->tun.tenant;
 	e->first_seen = pkt->ts.tv_sec;
 	e->hnext = t->buckets[hash & (t->nbuckets - 1)];
 	t->buckets[hash & (t->nbuckets - 1)] = e;

@@ -376,6 +376,24 @@ add_addr_owner(struct dns_outline *o, uint16_t off, size_t wire)
  * names in the rdata we log, and noting what the rules look at.  rrcount
  * is the answer, authority and additional counts together.
  */
+/*
+ * Record i after the questions is cut short or malformed: the message is
+ * partial.  Answers are kept only when all of them were whole.
+ */
+static bool
+cut_at(struct dns_outline *o, unsigned i)
+{
+	o->partial = true;
+	if (i < o->ancount) {
+		o->ancount = 0;
+		o->an_end = 0;
+		o->mx_answers = 0;
+		o->nmx = 0;
+		o->naddr_owners = 0;
+	}
+	return true;
+}
+
 static bool
 walk(struct slice msg, struct dns_outline *o, unsigned rrcount)
 {
@@ -396,12 +414,16 @@ walk(struct slice msg, struct dns_outline *o, unsigned rrcount)
 			o->qnames[o->nquestions++] = name;
 		}
 	}
+	if (c.err)
+		return false;
+	o->q_end = (uint16_t)(c.p - msg.p);
+	o->an_end = o->ancount == 0 ? o->q_end : 0;
 	for (unsigned i = 0; i < rrcount; i++) {
 		bool kept = i < o->ancount && i < DNS_MAX_ANSWERS;
 		uint16_t owner = name_offset(&c, msg);
 		size_t owner_wire = 0;
 		if (!skip_name(&c, msg, &seen, &owner_wire))
-			return false;
+			return cut_at(o, i);
 		uint16_t type = cur_u16(&c);
 		cur_skip(&c, 6);		/* class, TTL */
 		struct cursor rd = cur_sub(&c, cur_u16(&c));
@@ -441,9 +463,11 @@ walk(struct slice msg, struct dns_outline *o, unsigned rrcount)
 		if (kept)
 			o->antypes[i] = type;
 		if (!ok || c.err)
-			return false;
+			return cut_at(o, i);
+		if (i + 1 == o->ancount)
+			o->an_end = (uint16_t)(c.p - msg.p);
 	}
-	return !c.err;
+	return true;
 }
 
 enum ts_status
@@ -455,6 +479,8 @@ dns_outline(struct slice msg, struct dns_outline *o, struct counters *cnt)
 	o->mx_questions = o->mx_answers = 0;
 	o->nquestions = o->nmx = o->naddr_owners = 0;
 	o->qr = false;
+	o->partial = false;
+	o->q_end = o->an_end = 0;
 	o->id = cur_u16(&c);
 	o->flags = cur_u16(&c);
 	o->qdcount = cur_u16(&c);
@@ -480,6 +506,8 @@ dns_outline(struct slice msg, struct dns_outline *o, struct counters *cnt)
 		cnt->dns_malformed++;
 		return TS_INVALID;
 	}
+	if (o->partial)
+		cnt->dns_partial++;
 	return TS_OK;
 }
 
@@ -554,18 +582,14 @@ header_of(const struct dns_outline *o, struct dns_message *out)
 	out->nanswers = 0;
 }
 
-enum ts_status
-dns_decode_outlined(struct slice msg, const struct dns_outline *o,
-    struct dns_message *out, struct counters *cnt)
+/* The questions and answers ldns reads in wire into out; false if none. */
+static bool
+ldns_fill(const uint8_t *wire, size_t len, struct dns_message *out)
 {
 	ldns_pkt *pkt = NULL;
 
-	header_of(o, out);
-	if (ldns_wire2pkt(&pkt, msg.p, msg.len) != LDNS_STATUS_OK) {
-		cnt->dns_malformed++;
-		return TS_INVALID;
-	}
-
+	if (ldns_wire2pkt(&pkt, wire, len) != LDNS_STATUS_OK)
+		return false;
 	const ldns_rr_list *q = ldns_pkt_question(pkt);
 	for (size_t i = 0; i < ldns_rr_list_rr_count(q) &&
 	    out->nqueries < DNS_MAX_QUERIES; i++) {
@@ -588,12 +612,65 @@ dns_decode_outlined(struct slice msg, const struct dns_outline *o,
 		rdata_to_text(rr, r);
 	}
 	ldns_pkt_free(pkt);
-	if (!same_records(msg, o, out)) {
-		cnt->dns_malformed++;
-		return TS_INVALID;
+	return true;
+}
+
+/* The whole sections of a partial message are copied to decode them. */
+#define DNS_CUT_MAX	4096
+
+/*
+ * Decodes the header and questions of msg, and its answers too when
+ * `answers` (they must be whole), as if the message ended there: a copy
+ * with the later counts set to zero goes to ldns.
+ */
+static bool
+decode_cut(struct slice msg, const struct dns_outline *o, bool answers,
+    struct dns_message *out)
+{
+	uint8_t wire[DNS_CUT_MAX];
+	size_t len = answers ? o->an_end : o->q_end;
+	struct cursor c = cur_init(msg.p, msg.len);
+	struct dns_outline kept = *o;
+
+	if (len < DNS_HEADER_LEN || len > sizeof(wire))
+		return false;
+	cur_copy(&c, wire, len);
+	if (c.err)
+		return false;
+	if (!answers) {
+		wire[6] = wire[7] = 0;		/* ancount */
+		kept.ancount = 0;
+		kept.nmx = 0;
 	}
-	dns_count(o, cnt);
-	return TS_OK;
+	memset(wire + 8, 0, 4);			/* nscount, arcount */
+	header_of(o, out);
+	return ldns_fill(wire, len, out) && same_records(msg, &kept, out);
+}
+
+enum ts_status
+dns_decode_outlined(struct slice msg, const struct dns_outline *o,
+    struct dns_message *out, struct counters *cnt)
+{
+	header_of(o, out);
+	if (!o->partial && ldns_fill(msg.p, msg.len, out) &&
+	    same_records(msg, o, out)) {
+		dns_count(o, cnt);
+		return TS_OK;
+	}
+	/*
+	 * Partial, or ldns refused (or read out of step) a later section:
+	 * the whole sections alone, answers first if they are whole.
+	 */
+	if ((o->an_end != 0 && decode_cut(msg, o, true, out)) ||
+	    decode_cut(msg, o, false, out)) {
+		if (!o->partial)
+			cnt->dns_partial++;
+		dns_count(o, cnt);
+		return TS_OK;
+	}
+	header_of(o, out);
+	cnt->dns_malformed++;
+	return TS_INVALID;
 }
 
 enum ts_status

@@ -74,6 +74,14 @@ struct dns_outline {
 	unsigned	naddr_owners;
 	uint16_t	addr_owners[DNS_MAX_ANSWERS];
 	uint16_t	addr_owner_wire[DNS_MAX_ANSWERS];
+	/*
+	 * A partial message: header and questions whole, a later record
+	 * cut short or malformed.  Its answers are kept only when they are
+	 * all whole (ancount is set to 0 otherwise); the rest is left out.
+	 */
+	bool		partial;
+	uint16_t	q_end;		/* offset just past the questions */
+	uint16_t	an_end;		/* just past the answers; 0: not whole */
 };
 
 /*
@@ -81,7 +89,10 @@ struct dns_outline {
  * (labels, length, compression pointers that point backwards) and every
  * record length.  Returns TS_OK, TS_TRUNCATED (shorter than a header),
  * TS_UNSUPPORTED (not a QUERY, or no question) or TS_INVALID (a bad name
- * or length); each outcome but TS_OK is counted in cnt, with the message.
+ * or length in the questions); each outcome but TS_OK is counted in cnt,
+ * with the message.  A message whose questions are whole but a later
+ * record is not is TS_OK with o->partial set (counted in dns_partial):
+ * its questions are still checked, its answers used only when whole.
  */
 enum ts_status dns_outline(struct slice msg, struct dns_outline *o,
     struct counters *cnt);
@@ -91,8 +102,12 @@ void dns_count(const struct dns_outline *o, struct counters *cnt);
 
 /*
  * Decodes, with ldns, the message msg that dns_outline() accepted into
- * out.  Returns TS_OK, or TS_INVALID when ldns refuses it or reads other
- * records than the outline (counted in cnt, as dns_malformed).
+ * out.  A partial message, or one whose later sections ldns refuses (an
+ * EDNS option longer than its record), is decoded from its whole
+ * sections only: the questions, and the answers when they are whole
+ * (counted in dns_partial).  Returns TS_OK, or TS_INVALID when even the
+ * questions cannot be read the way the outline read them (counted as
+ * dns_malformed).
  */
 enum ts_status dns_decode_outlined(struct slice msg,
     const struct dns_outline *o, struct dns_message *out,

@@ -101,6 +101,8 @@ flow_hash(const struct flow_table *t, const struct packet *pkt)
 	k += 2 * words;
 	for (unsigned i = 0; i < pkt->vlan_count && i < TS_MAX_VLAN; i++)
 		h += k[i] * (uint64_t)pkt->vlan[i];
+	k += TS_MAX_VLAN;
+	h += k[0] * (pkt->tun.tenant & 0xffffffff) + k[1] * (pkt->tun.tenant >> 32);
 	return (uint32_t)(h >> 32);
 }
 
@@ -111,7 +113,8 @@ key_match(const struct flow *f, const struct packet *pkt, enum flow_dir *dir)
 	const struct flow_key *k = &f->key;
 	uint8_t fam = k->family;
 
-	if (fam != pkt->src.family || k->vlan_count != pkt->vlan_count)
+	if (fam != pkt->src.family || k->vlan_count != pkt->vlan_count ||
+	    k->tenant != pkt->tun.tenant)
 		return false;
 	for (unsigned i = 0; i < k->vlan_count; i++)
 		if (k->vlan[i] != pkt->vlan[i])
@@ -271,6 +274,7 @@ flow_get(struct flow_table *t, const struct packet *pkt, enum flow_dir *dir)
 		sender_is_client = pkt->sport >= pkt->dport;
 
 	size_t alen = addr_len(pkt->src.family);
+	f->key.tenant = pkt->tun.tenant;
 	f->key.family = pkt->src.family;
 	f->key.vlan_count = pkt->vlan_count;
 	memcpy(f->key.vlan, pkt->vlan, sizeof(f->key.vlan));
@@ -279,12 +283,18 @@ flow_get(struct flow_table *t, const struct packet *pkt, enum flow_dir *dir)
 		memcpy(f->key.server, pkt->dst.bytes, alen);
 		f->key.cport = pkt->sport;
 		f->key.sport = pkt->dport;
+		f->tun = pkt->tun;
 		*dir = FLOW_TO_SERVER;
 	} else {
 		memcpy(f->key.client, pkt->dst.bytes, alen);
 		memcpy(f->key.server, pkt->src.bytes, alen);
 		f->key.cport = pkt->dport;
 		f->key.sport = pkt->sport;
+		f->tun = pkt->tun;
+		f->tun.src = pkt->tun.dst;
+		f->tun.dst = pkt->tun.src;
+		f->tun.sport = pkt->tun.dport;
+		f->tun.dport = pkt->tun.sport;
 		*dir = FLOW_TO_CLIENT;
 	}
 	f->id = flow_id_of(pkt);

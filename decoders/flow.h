@@ -31,6 +31,7 @@ enum flow_app {
 	APP_NONE,		/* nothing for us: bytes are not reassembled */
 	APP_DNS,		/* DNS over TCP */
 	APP_SMTP,
+	APP_TLS,		/* TLS records: after STARTTLS, or implicit */
 };
 
 /* Direction of a packet within its flow. */
@@ -40,6 +41,7 @@ enum flow_dir {
 };
 
 struct flow_key {
+	uint64_t	 tenant;	/* pkt->tun.tenant: 0 untunnelled */
 	uint8_t		 family;
 	uint8_t		 vlan_count;
 	uint16_t	 vlan[TS_MAX_VLAN];
@@ -66,6 +68,8 @@ struct flow {
 	struct flow	*older, *newer;		/* list of its state, by last_seen */
 	struct timeval	 first_seen;
 	uint64_t	 id;			/* flow_id in EVE */
+	struct tunnel_info tun;			/* oriented client to server */
+	bool		 watch_checked;		/* server looked up as an exchange */
 };
 
 struct flow_limits {
@@ -78,8 +82,11 @@ struct flow_limits {
 
 typedef void (*flow_release_fn)(void *ctx, struct flow *f);
 
-/* 32-bit chunks of a flow key: kind, ports, two addresses, the VLANs. */
-#define FLOW_HASH_CHUNKS	(2 + 2 * 4 + TS_MAX_VLAN)
+/*
+ * 32-bit chunks of a flow key: kind, ports, two addresses, the VLANs, the
+ * tenant's two halves.
+ */
+#define FLOW_HASH_CHUNKS	(2 + 2 * 4 + TS_MAX_VLAN + 2)
 
 struct flow_table {
 	struct flow	**buckets;

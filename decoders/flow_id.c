@@ -57,6 +57,11 @@ flow_key_bytes(const struct packet *pkt, uint8_t *key)
 		key[o++] = (uint8_t)(pkt->vlan[i] >> 8);
 		key[o++] = (uint8_t)pkt->vlan[i];
 	}
+	/* Untunnelled keys (and their ids) stay what they were. */
+	if (pkt->tun.tenant != 0) {
+		memcpy(key + o, &pkt->tun.tenant, 8);
+		o += 8;
+	}
 	return o;
 }
 

@@ -10,18 +10,20 @@
 #include "packet.h"
 
 /*
- * The same value for both directions of a 5-tuple (plus VLAN ids), so a
- * query and its response share it, as Suricata's flow_id does.  Kept below
+ * The same value for both directions of a 5-tuple (plus VLAN ids and the
+ * tunnel's tenant), so a query and its response share it, as Suricata's
+ * flow_id does, and the same inner 5-tuple in two tunnels does not.  Kept below
  * 2^51 so that JSON readers using doubles read it exactly.
  */
 uint64_t flow_id_of(const struct packet *pkt);
 
 /* Bytes of the direction-independent flow key, at most this many. */
-#define FLOW_KEY_MAX	(2 + 2 * (16 + 2) + 2 * TS_MAX_VLAN)
+#define FLOW_KEY_MAX	(2 + 2 * (16 + 2) + 2 * TS_MAX_VLAN + 8)
 
 /*
  * Writes pkt's flow key, the same for both directions (IP version and
- * protocol, the lower endpoint first, then the VLAN ids) into buf, which
+ * protocol, the lower endpoint first, then the VLAN ids, then the tenant
+ * when tunnelled) into buf, which
  * holds FLOW_KEY_MAX bytes; returns its length.  What flow_id_of() and
  * the flow table's keyed hash both hash.
  */

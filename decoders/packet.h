@@ -45,6 +45,20 @@ struct ip_addr {
 	uint8_t		bytes[16];	/* IPv4 uses the first 4 */
 };
 
+/*
+ * The encapsulations a packet came through (decode_tunnel.c): what keeps
+ * tenants apart and what EVE's "tunnel" object shows.  tenant and depth
+ * are 0 for a packet that came through none; the other fields are set,
+ * and read, only when depth is not.
+ */
+struct tunnel_info {
+	uint64_t	 tenant;	/* keyed hash of the stack; 0: none */
+	uint8_t		 depth;		/* tunnels decoded (VXLAN, GRE, ...) */
+	uint8_t		 proto;		/* outermost carrier: IPPROTO_UDP, _GRE, ... */
+	uint16_t	 sport, dport;	/* the outermost UDP ports, when UDP */
+	struct ip_addr	 src, dst;	/* the outermost IP addresses */
+};
+
 struct packet {
 	struct timeval	 ts;
 	uint64_t	 pcap_cnt;	/* 1-based index in the capture */
@@ -65,6 +79,8 @@ struct packet {
 	uint32_t	 tcp_seq, tcp_ack;
 	uint8_t		 tcp_flags;	/* TH_SYN, TH_ACK, ... as on the wire */
 	struct slice	 payload;	/* transport payload */
+
+	struct tunnel_info tun;		/* how it was encapsulated; last */
 };
 
 #endif /* TS_PACKET_H */

@@ -126,6 +126,7 @@ struct smtp_txn {
 
 struct smtp_session {
 	bool			 done;
+	bool			 tls;		/* done by an accepted STARTTLS */
 	bool			 greeted;	/* server's first reply seen */
 	enum smtp_client_state	 cstate;
 	enum smtp_body_pos	 body_pos;
@@ -982,6 +983,7 @@ reply(struct smtp_session *s, const struct smtp_call *call, unsigned code)
 	case SMTP_CMD_STARTTLS:
 		if (code == 220) {
 			call->cnt->smtp_starttls++;
+			s->tls = true;
 			finish(s, call);
 			return;
 		}
@@ -1197,6 +1199,12 @@ bool
 smtp_done(const struct smtp_session *s)
 {
 	return s != NULL && s->done;
+}
+
+bool
+smtp_tls_started(const struct smtp_session *s)
+{
+	return s != NULL && s->tls;
 }
 
 size_t

@@ -96,6 +96,9 @@ void smtp_close(struct smtp_session *s, smtp_event_fn fn, void *ctx);
 /* True after an accepted STARTTLS (or QUIT): no more bytes are wanted. */
 bool smtp_done(const struct smtp_session *s);
 
+/* True after an accepted STARTTLS: what follows is TLS. */
+bool smtp_tls_started(const struct smtp_session *s);
+
 /* Bytes this session holds, for the flow memory cap. */
 size_t smtp_memory(const struct smtp_session *s);
 

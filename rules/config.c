@@ -18,7 +18,9 @@
 #include <yaml.h>
 
 #include "../decoders/smtp.h"
+#include "correlate.h"
 #include "config.h"
+#include "config_policy.h"
 #include "config_show.h"
 #include "config_values.h"
 
@@ -644,6 +646,198 @@ ld_defrag(struct loader *l, yaml_node_t *n, struct ts_config *c)
 	return walk_mapping(l, n, "defrag", defrag_keys, c);
 }
 
+/*
+ * decoder.*: which encapsulations are decoded (decoders/decode_tunnel.c).
+ * A disabled one is left as the outer packet, as before.
+ */
+static int
+load_decoder_ports(struct loader *l, yaml_node_t *n, const char *key,
+    uint16_t *ports, uint8_t *count)
+{
+	uint16_t v[CONFIG_MAX_PORTS];
+	size_t got;
+
+	if (load_ports(l, n, key, v, &got) != 0)
+		return -1;
+	if (got > DECODE_MAX_PORTS)
+		return fail(l, n, "%s: give at most %d ports", key,
+		    DECODE_MAX_PORTS);
+	memcpy(ports, v, got * sizeof(v[0]));
+	*count = (uint8_t)got;
+	return 0;
+}
+
+#define DECODER_BOOL(fn, field, key)					\
+static int								\
+fn(struct loader *l, yaml_node_t *n, struct ts_config *c)		\
+{									\
+	return load_bool(l, n, key, &c->decoder.field);			\
+}
+DECODER_BOOL(ld_dec_vxlan, vxlan, "decoder.vxlan.enabled")
+DECODER_BOOL(ld_dec_geneve, geneve, "decoder.geneve.enabled")
+DECODER_BOOL(ld_dec_gre, gre, "decoder.gre.enabled")
+DECODER_BOOL(ld_dec_erspan, erspan, "decoder.erspan.enabled")
+DECODER_BOOL(ld_dec_ipip, ipip, "decoder.ipip.enabled")
+DECODER_BOOL(ld_dec_mpls, mpls, "decoder.mpls.enabled")
+DECODER_BOOL(ld_dec_pppoe, pppoe, "decoder.pppoe.enabled")
+#undef DECODER_BOOL
+
+static int
+ld_dec_vxlan_ports(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_decoder_ports(l, n, "decoder.vxlan.ports",
+	    c->decoder.vxlan_ports, &c->decoder.n_vxlan_ports);
+}
+
+static int
+ld_dec_geneve_ports(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_decoder_ports(l, n, "decoder.geneve.ports",
+	    c->decoder.geneve_ports, &c->decoder.n_geneve_ports);
+}
+
+static int
+ld_dec_gre_udp_ports(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_decoder_ports(l, n, "decoder.gre.udp-ports",
+	    c->decoder.gre_udp_ports, &c->decoder.n_gre_udp_ports);
+}
+
+static int
+ld_dec_max_depth(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	uint32_t v;
+
+	if (load_u32(l, n, "decoder.max-depth", 1, DECODE_DEPTH_MAX, &v) != 0)
+		return -1;
+	c->decoder.max_depth = (uint8_t)v;
+	return 0;
+}
+
+static int
+ld_dec_mpls_labels(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	uint32_t v;
+
+	if (load_u32(l, n, "decoder.mpls.max-labels", 1, 64, &v) != 0)
+		return -1;
+	c->decoder.mpls_max_labels = (uint8_t)v;
+	return 0;
+}
+
+/* --dump-config: the decoder's ports and small counts. */
+static void
+show_u16s(FILE *f, const uint16_t *v, unsigned n)
+{
+	fputc('[', f);
+	for (unsigned i = 0; i < n; i++)
+		fprintf(f, "%s%u", i > 0 ? ", " : "", v[i]);
+	fputc(']', f);
+}
+
+static void
+show_vxlan_ports(FILE *f, const struct ts_config *c)
+{
+	show_u16s(f, c->decoder.vxlan_ports, c->decoder.n_vxlan_ports);
+}
+
+static void
+show_geneve_ports(FILE *f, const struct ts_config *c)
+{
+	show_u16s(f, c->decoder.geneve_ports, c->decoder.n_geneve_ports);
+}
+
+static void
+show_gre_udp_ports(FILE *f, const struct ts_config *c)
+{
+	show_u16s(f, c->decoder.gre_udp_ports, c->decoder.n_gre_udp_ports);
+}
+
+static void
+show_max_depth(FILE *f, const struct ts_config *c)
+{
+	fprintf(f, "%u", c->decoder.max_depth);
+}
+
+static void
+show_mpls_labels(FILE *f, const struct ts_config *c)
+{
+	fprintf(f, "%u", c->decoder.mpls_max_labels);
+}
+
+static const struct key_handler dec_vxlan_keys[] = {
+	KEY("enabled", ld_dec_vxlan, BOOL, decoder.vxlan),
+	KEY_FN("ports", ld_dec_vxlan_ports, show_vxlan_ports),
+	END_KEYS,
+};
+static const struct key_handler dec_geneve_keys[] = {
+	KEY("enabled", ld_dec_geneve, BOOL, decoder.geneve),
+	KEY_FN("ports", ld_dec_geneve_ports, show_geneve_ports),
+	END_KEYS,
+};
+static const struct key_handler dec_gre_keys[] = {
+	KEY("enabled", ld_dec_gre, BOOL, decoder.gre),
+	KEY_FN("udp-ports", ld_dec_gre_udp_ports, show_gre_udp_ports),
+	END_KEYS,
+};
+static const struct key_handler dec_erspan_keys[] = {
+	KEY("enabled", ld_dec_erspan, BOOL, decoder.erspan),
+	END_KEYS,
+};
+static const struct key_handler dec_ipip_keys[] = {
+	KEY("enabled", ld_dec_ipip, BOOL, decoder.ipip),
+	END_KEYS,
+};
+static const struct key_handler dec_mpls_keys[] = {
+	KEY("enabled", ld_dec_mpls, BOOL, decoder.mpls),
+	KEY_FN("max-labels", ld_dec_mpls_labels, show_mpls_labels),
+	END_KEYS,
+};
+static const struct key_handler dec_pppoe_keys[] = {
+	KEY("enabled", ld_dec_pppoe, BOOL, decoder.pppoe),
+	END_KEYS,
+};
+
+#define DECODER_SECTION(fn, name)					\
+static int								\
+fn(struct loader *l, yaml_node_t *n, struct ts_config *c)		\
+{									\
+	if (empty_section(n))						\
+		return 0;						\
+	return walk_mapping(l, n, "decoder." #name, dec_##name##_keys, c); \
+}
+DECODER_SECTION(ld_dec_vxlan_section, vxlan)
+DECODER_SECTION(ld_dec_geneve_section, geneve)
+DECODER_SECTION(ld_dec_gre_section, gre)
+DECODER_SECTION(ld_dec_erspan_section, erspan)
+DECODER_SECTION(ld_dec_ipip_section, ipip)
+DECODER_SECTION(ld_dec_mpls_section, mpls)
+DECODER_SECTION(ld_dec_pppoe_section, pppoe)
+#undef DECODER_SECTION
+
+static const struct key_handler decoder_keys[] = {
+	KEY_FN("max-depth", ld_dec_max_depth, show_max_depth),
+	SECTION("vxlan", ld_dec_vxlan_section, dec_vxlan_keys),
+	SECTION("geneve", ld_dec_geneve_section, dec_geneve_keys),
+	SECTION("gre", ld_dec_gre_section, dec_gre_keys),
+	SECTION("erspan", ld_dec_erspan_section, dec_erspan_keys),
+	SECTION("ipip", ld_dec_ipip_section, dec_ipip_keys),
+	SECTION("mpls", ld_dec_mpls_section, dec_mpls_keys),
+	SECTION("pppoe", ld_dec_pppoe_section, dec_pppoe_keys),
+	END_KEYS,
+};
+
+static int
+ld_decoder(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	if (empty_section(n))
+		return 0;
+	if (walk_mapping(l, n, "decoder", decoder_keys, c) != 0)
+		return -1;
+	decode_opts_finish(&c->decoder);
+	return 0;
+}
+
 /* protect.labels: { mil: [army, navy], gov: [irs] } */
 static int
 ld_protect_labels(struct loader *l, yaml_node_t *n, struct ts_config *c)
@@ -709,8 +903,37 @@ ld_correlation_window(struct loader *l, yaml_node_t *n, struct ts_config *c)
 	    &c->incident_window);
 }
 
+static int
+ld_correlation_max_lookups(struct loader *l, yaml_node_t *n,
+    struct ts_config *c)
+{
+	return load_u32(l, n, "correlation.max-lookups", 1, CORR_MAX_LOOKUPS,
+	    &c->corr_max_lookups);
+}
+
+static int
+ld_correlation_max_incidents(struct loader *l, yaml_node_t *n,
+    struct ts_config *c)
+{
+	return load_u32(l, n, "correlation.max-incidents", 1,
+	    CORR_MAX_INCIDENTS, &c->corr_max_incidents);
+}
+
+static int
+ld_correlation_tls_bytes(struct loader *l, yaml_node_t *n,
+    struct ts_config *c)
+{
+	return load_u32(l, n, "correlation.tls-delivery-bytes", 1,
+	    1u << 30, &c->corr_tls_bytes);
+}
+
 static const struct key_handler correlation_keys[] = {
 	KEY("window", ld_correlation_window, COUNT, incident_window),
+	KEY("max-lookups", ld_correlation_max_lookups, COUNT, corr_max_lookups),
+	KEY("max-incidents", ld_correlation_max_incidents, COUNT,
+	    corr_max_incidents),
+	KEY("tls-delivery-bytes", ld_correlation_tls_bytes, COUNT,
+	    corr_tls_bytes),
 	END_KEYS,
 };
 
@@ -973,6 +1196,67 @@ ld_output(struct loader *l, yaml_node_t *n, struct ts_config *c)
 	return walk_mapping(l, n, "output", output_keys, c);
 }
 
+static int
+ld_tls_ports(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_ports(l, n, "tls.ports", c->tls_ports, &c->n_tls_ports);
+}
+
+static const struct key_handler tls_keys[] = {
+	KEY_N("ports", ld_tls_ports, PORTS, tls_ports, n_tls_ports),
+	END_KEYS,
+};
+
+static int
+ld_tls(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return walk_mapping(l, n, "tls", tls_keys, c);
+}
+
+/* policy: typosentry policyd (config_policy.c). */
+static const struct key_handler policy_exception_keys[] = {
+	KEY_FN("senders", config_ld_policy_except_senders,
+	    config_show_policy_except_senders),
+	KEY_FN("sender-domains", config_ld_policy_except_domains,
+	    config_show_policy_except_domains),
+	KEY_FN("clients", config_ld_policy_except_clients,
+	    config_show_policy_except_clients),
+	END_KEYS,
+};
+
+static int
+ld_policy_exceptions(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	if (empty_section(n))
+		return 0;
+	return walk_mapping(l, n, "policy.exceptions", policy_exception_keys, c);
+}
+
+static const struct key_handler policy_keys[] = {
+	KEY_FN("action", config_ld_policy_action, config_show_policy_action),
+	KEY_FN("class-actions", config_ld_policy_class_actions,
+	    config_show_policy_class_actions),
+	KEY_FN("severity-actions", config_ld_policy_severity_actions,
+	    config_show_policy_severity_actions),
+	KEY_FN("header", config_ld_policy_header, config_show_policy_header),
+	SECTION("exceptions", ld_policy_exceptions, policy_exception_keys),
+	KEY("max-connections", config_ld_policy_max_connections, COUNT,
+	    policy.max_connections),
+	KEY("idle-timeout", config_ld_policy_idle_timeout, COUNT,
+	    policy.idle_timeout),
+	KEY("max-request-size", config_ld_policy_max_request, SIZE,
+	    policy.max_request),
+	END_KEYS,
+};
+
+static int
+ld_policy(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	if (empty_section(n))
+		return 0;
+	return walk_mapping(l, n, "policy", policy_keys, c);
+}
+
 static const struct key_handler top_keys[] = {
 	SECTION("protect", ld_protect, protect_keys),
 	KEY("allow", ld_allow, NAMES, allow),
@@ -980,9 +1264,11 @@ static const struct key_handler top_keys[] = {
 	SECTION("correlation", ld_correlation, correlation_keys),
 	SECTION("dns", ld_dns, dns_keys),
 	SECTION("smtp", ld_smtp, smtp_keys),
+	SECTION("tls", ld_tls, tls_keys),
 	SECTION("flow", ld_flow, flow_keys),
 	SECTION("stream", ld_stream, stream_keys),
 	SECTION("defrag", ld_defrag, defrag_keys),
+	SECTION("decoder", ld_decoder, decoder_keys),
 	SECTION("capture", ld_capture, capture_keys),
 	SECTION("output", ld_output, output_keys),
 	SECTION("syslog", ld_syslog, syslog_keys),
@@ -991,6 +1277,7 @@ static const struct key_handler top_keys[] = {
 	SECTION("privacy", ld_privacy, privacy_keys),
 	SECTION("run", ld_run, run_keys),
 	SECTION("sensor", ld_sensor, sensor_keys),
+	SECTION("policy", ld_policy, policy_keys),
 	END_KEYS,
 };
 
@@ -1011,6 +1298,13 @@ config_defaults(struct ts_config *cfg)
 	cfg->smtp_max_rcpts = SMTP_MAX_RCPTS;
 	cfg->typo_min_label = 3;
 	cfg->incident_window = 600;
+	cfg->corr_max_lookups = CORR_DEFAULT_LOOKUPS;
+	cfg->corr_max_incidents = CORR_DEFAULT_INCIDENTS;
+	cfg->corr_tls_bytes = CORR_DEFAULT_TLS_BYTES;
+	cfg->tls_ports[0] = 25;
+	cfg->tls_ports[1] = 465;
+	cfg->tls_ports[2] = 587;
+	cfg->n_tls_ports = 3;
 	cfg->typo_max_distance = 1;
 	cfg->typo_long_label = 10;
 	cfg->flow_max_flows = 65536;
@@ -1022,6 +1316,7 @@ config_defaults(struct ts_config *cfg)
 	cfg->defrag_max_datagrams = 4096;
 	cfg->defrag_max_memory = 16u << 20;
 	cfg->defrag_timeout = 30;
+	decode_opts_default(&cfg->decoder);
 
 	cfg->capture_promisc = true;
 	cfg->capture_snaplen = 65535;
@@ -1043,6 +1338,7 @@ config_defaults(struct ts_config *cfg)
 	cfg->redis_mode = REDIS_LPUSH;
 	cfg->redis_spool = 64u << 20;
 	/* Strings: set by config_parse() (an allocation can fail there). */
+	config_policy_defaults(&cfg->policy);
 }
 
 void
@@ -1070,6 +1366,7 @@ config_free(struct ts_config *cfg)
 	free(cfg->sensor_name);
 	free(cfg->redis_server);
 	free(cfg->redis_key);
+	config_policy_free(&cfg->policy);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -1193,7 +1490,7 @@ config_parse(struct ts_config *cfg, const char *name, const char *text,
 
 static void
 dump_keys(FILE *f, const struct ts_config *cfg,
-    const struct key_handler *keys, const char *prefix)
+    const struct key_handler *keys, const char *prefix, bool only_set)
 {
 	char path[256];
 	unsigned line;
@@ -1202,9 +1499,11 @@ dump_keys(FILE *f, const struct ts_config *cfg,
 		snprintf(path, sizeof(path), "%s%s%s", prefix,
 		    *prefix != '\0' ? "." : "", h->key);
 		if (h->sub != NULL) {
-			dump_keys(f, cfg, h->sub, path);
+			dump_keys(f, cfg, h->sub, path, only_set);
 			continue;
 		}
+		if (only_set && !config_key_set(cfg, path, NULL))
+			continue;
 		fprintf(f, "%s = ", path);
 		config_show_value(f, cfg, &h->show);
 		if (config_key_set(cfg, path, &line))
@@ -1215,9 +1514,9 @@ dump_keys(FILE *f, const struct ts_config *cfg,
 }
 
 void
-config_dump(FILE *f, const struct ts_config *cfg)
+config_dump(FILE *f, const struct ts_config *cfg, bool only_set)
 {
-	dump_keys(f, cfg, top_keys, "");
+	dump_keys(f, cfg, top_keys, "", only_set);
 }
 
 int

@@ -12,6 +12,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../decoders/decode.h"
+#include "policy_config.h"
+
 #define CONFIG_MAX_PORTS	32
 #define CONFIG_MAX_QTYPES	16
 #define CONFIG_MAX_IFACES	16
@@ -78,6 +81,9 @@ struct ts_config {
 	struct strlist	 typo_swap_tlds;	/* typo.swap-tlds */
 	uint32_t	 typo_min_label;	/* typo.min-label-length */
 	uint32_t	 incident_window;	/* correlation.window, seconds; 0 off */
+	uint32_t	 corr_max_lookups;	/* correlation.max-lookups */
+	uint32_t	 corr_max_incidents;	/* correlation.max-incidents */
+	uint32_t	 corr_tls_bytes;	/* correlation.tls-delivery-bytes */
 	uint32_t	 typo_max_distance;	/* typo.max-distance */
 	uint32_t	 typo_long_label;	/* typo.long-label-length */
 	struct intmap	 typo_class_severity;	/* typo.severity: class → 1..4 */
@@ -91,6 +97,8 @@ struct ts_config {
 	uint16_t	 smtp_ports[CONFIG_MAX_PORTS];	/* smtp.ports */
 	size_t		 n_smtp_ports;
 	bool		 smtp_detect;		/* smtp.detect-any-port */
+	uint16_t	 tls_ports[CONFIG_MAX_PORTS];	/* tls.ports: names read */
+	size_t		 n_tls_ports;
 	uint32_t	 smtp_max_pending;	/* smtp.max-pending */
 	uint32_t	 smtp_max_rcpts;	/* smtp.max-recipients */
 
@@ -103,6 +111,7 @@ struct ts_config {
 	uint32_t	 defrag_max_datagrams;	/* defrag.max-datagrams */
 	size_t		 defrag_max_memory;	/* defrag.max-memory */
 	uint32_t	 defrag_timeout;	/* defrag.timeout */
+	struct decode_opts decoder;		/* decoder.*: encapsulations */
 
 	char		*bpf_filter;		/* capture.filter, or NULL */
 	char		*log_dir;		/* output.dir, or NULL */
@@ -149,6 +158,7 @@ struct ts_config {
 	char		*redis_key;		/* output.redis.key */
 	enum redis_mode	 redis_mode;		/* output.redis.mode */
 	size_t		 redis_spool;		/* output.redis.spool, bytes */
+	struct policy_config policy;		/* policy.*: typosentry policyd */
 };
 
 /*
@@ -174,8 +184,9 @@ void config_free(struct ts_config *cfg);
 /*
  * Writes every key, one "key = value  # origin" line each, in the order
  * of the README: the origin is "default" or FILE:LINE (--dump-config).
+ * With only_set, the keys the file gave alone (as postconf -n).
  */
-void config_dump(FILE *f, const struct ts_config *cfg);
+void config_dump(FILE *f, const struct ts_config *cfg, bool only_set);
 
 /* Whether the file gave key ("typo.append-tlds"), and on which line. */
 bool config_key_set(const struct ts_config *cfg, const char *key,

@@ -19,23 +19,23 @@
 #include "../decoders/siphash.h"
 #include "correlate.h"
 
-#define INDEX_SLOTS	(4 * CORR_LOOKUPS)	/* a power of two */
-#define INC_SLOTS	(4 * CORR_INCIDENTS)	/* a power of two */
 #define INC_NONE	UINT32_MAX
-/* 16 bits per lookup, two probes, at most two rings of lookups in it
- * (see filter_add): under 5% false positives. */
-#define EXCHANGE_FILTER_BITS	(16 * CORR_LOOKUPS)
+#define ADDR_FILTER_BITS 4096
 
 struct lookup {
 	bool		 used;
 	uint32_t	 gen;		/* bumped when the slot is reused */
 	char		 name[NAME_MAX_LEN + 1];
+	char		 protected_name[NAME_MAX_LEN + 64];
 	char		 exchange[NAME_MAX_LEN + 1];
-	struct ip_addr	 address;
-	bool		 has_address;
-	struct ip_addr	 resolver;
+	struct ip_addr	 addrs[CORR_ADDRS];	/* the exchange's, newest last */
+	unsigned	 naddrs;
+	uint64_t	 tenant;
+	struct ip_addr	 client, resolver;
 	uint64_t	 flow_id;
 	struct timeval	 ts;
+	uint32_t	 incident;	/* its incident's slot, and id */
+	uint64_t	 incident_id;
 };
 
 /* An incident index slot: hash 0 is empty. */
@@ -52,29 +52,43 @@ struct slot {
 };
 
 struct correlator {
-	struct lookup	 lookups[CORR_LOOKUPS];
+	struct corr_limits lim;
+	corr_close_fn	 close_fn;
+	void		*close_ctx;
+	struct lookup	*lookups;		/* lim.max_lookups */
 	unsigned	 next;			/* ring position */
-	/* A Bloom filter of the live exchanges' dns_name_hash_text(), */
-	uint64_t	 exchanges[EXCHANGE_FILTER_BITS / 64];
+	/*
+	 * A Bloom filter of the live exchanges' dns_name_hash_text() (16
+	 * bits per lookup, two probes, at most two rings of lookups in it,
+	 * see filter_add: under 5% false positives),
+	 */
+	uint64_t	*exchanges;
+	size_t		 filter_bits;
 	/* and the set of their lengths on the wire (at most 255). */
 	uint64_t	 exchange_wire[4];
 	unsigned	 added;			/* to it since its rebuild */
-	struct slot	 by_name[INDEX_SLOTS];
-	struct slot	 by_addr[INDEX_SLOTS];
-	struct incident	 incidents[CORR_INCIDENTS];
 	/*
-	 * Open incidents by (client, name): linear probing, entries
+	 * A Bloom filter (one cheap probe) of the exchanges' addresses,
+	 * rebuilt with the one above: most new TCP flows are ruled out
+	 * without SipHash.
+	 */
+	uint64_t	 addr_filter[ADDR_FILTER_BITS / 64];
+	struct slot	*by_name, *by_addr;	/* index_slots each */
+	size_t		 index_slots;		/* a power of two */
+	struct incident	*incidents;		/* lim.max_incidents */
+	/*
+	 * Open incidents by (tenant, client, name): linear probing, entries
 	 * removed by shifting back (no tombstones), so a lookup costs a
 	 * few probes however many incidents come and go.  Open incidents
 	 * are also on a list by last activity (the oldest is the one a new
 	 * incident replaces when all are open); closed ones on a free list.
 	 */
-	struct inc_slot	 by_client[INC_SLOTS];
-	uint32_t	 older[CORR_INCIDENTS], newer[CORR_INCIDENTS];
+	struct inc_slot	*by_client;
+	size_t		 inc_slots;		/* a power of two */
+	uint32_t	*older, *newer;
 	uint32_t	 oldest, newest;
-	uint32_t	 free_inc[CORR_INCIDENTS];
+	uint32_t	*free_inc;
 	unsigned	 nfree;
-	uint32_t	 window;
 	uint64_t	 id_seq;
 	uint32_t	 id_step;	/* workers: ids apart (correlator_ids) */
 	uint8_t		 seed[16];
@@ -87,10 +101,25 @@ hash_of(const struct correlator *c, const void *p, size_t len)
 	return h != 0 ? h : 1;
 }
 
-static uint64_t
-addr_hash(const struct correlator *c, const struct ip_addr *a)
+/* The key of an address: tenant, family, bytes. */
+static size_t
+host_key(const struct ip_addr *a, uint64_t tenant, uint8_t *key)
 {
-	return hash_of(c, a->bytes, a->family == AF_INET ? 4 : 16);
+	size_t alen = a->family == AF_INET ? 4 : 16;
+
+	memcpy(key, &tenant, 8);
+	key[8] = a->family;
+	memcpy(key + 9, a->bytes, alen);
+	return 9 + alen;
+}
+
+static uint64_t
+addr_hash(const struct correlator *c, const struct ip_addr *a,
+    uint64_t tenant)
+{
+	uint8_t key[8 + 1 + 16];
+
+	return hash_of(c, key, host_key(a, tenant, key));
 }
 
 static bool
@@ -104,8 +133,10 @@ addr_eq(const struct ip_addr *a, const struct ip_addr *b)
 static void
 index_put(struct correlator *c, struct slot *ix, uint64_t h, uint32_t lk)
 {
-	for (size_t i = h & (INDEX_SLOTS - 1), n = 0; n < INDEX_SLOTS;
-	    i = (i + 1) & (INDEX_SLOTS - 1), n++) {
+	size_t mask = c->index_slots - 1;
+
+	for (size_t i = h & mask, n = 0; n < c->index_slots;
+	    i = (i + 1) & mask, n++) {
 		struct slot *s = &ix[i];
 		bool stale = s->hash != 0 &&
 		    (!c->lookups[s->lookup].used ||
@@ -124,8 +155,10 @@ static int
 index_get(const struct correlator *c, const struct slot *ix, uint64_t h,
     bool (*match)(const struct lookup *, const void *), const void *key)
 {
-	for (size_t i = h & (INDEX_SLOTS - 1), n = 0; n < INDEX_SLOTS;
-	    i = (i + 1) & (INDEX_SLOTS - 1), n++) {
+	size_t mask = c->index_slots - 1;
+
+	for (size_t i = h & mask, n = 0; n < c->index_slots;
+	    i = (i + 1) & mask, n++) {
 		const struct slot *s = &ix[i];
 		if (s->hash == 0)
 			return -1;
@@ -145,21 +178,72 @@ match_exchange(const struct lookup *l, const void *key)
 static bool
 match_address(const struct lookup *l, const void *key)
 {
-	return l->has_address && addr_eq(&l->address, key);
+	const struct corr_host *h = key;
+
+	if (l->tenant != h->tenant)
+		return false;
+	for (unsigned i = 0; i < l->naddrs; i++)
+		if (addr_eq(&l->addrs[i], &h->ip))
+			return true;
+	return false;
+}
+
+static size_t
+pow2_at_least(size_t n)
+{
+	size_t p = 1;
+
+	while (p < n)
+		p <<= 1;
+	return p;
+}
+
+static uint32_t
+clamp(uint32_t v, uint32_t lo, uint32_t hi, uint32_t dflt)
+{
+	if (v == 0)
+		return dflt;
+	return v < lo ? lo : v > hi ? hi : v;
 }
 
 struct correlator *
-correlator_new(uint32_t window)
+correlator_new(const struct corr_limits *lim, corr_close_fn fn, void *ctx)
 {
 	struct correlator *c = calloc(1, sizeof(*c));
 
 	if (c == NULL)
 		return NULL;
-	c->window = window;
 	c->id_step = 1;
+	c->lim = *lim;
+	c->lim.max_lookups = clamp(lim->max_lookups, 1, CORR_MAX_LOOKUPS,
+	    CORR_DEFAULT_LOOKUPS);
+	c->lim.max_incidents = clamp(lim->max_incidents, 1,
+	    CORR_MAX_INCIDENTS, CORR_DEFAULT_INCIDENTS);
+	c->close_fn = fn;
+	c->close_ctx = ctx;
+	c->index_slots = pow2_at_least(4 * (size_t)c->lim.max_lookups);
+	c->inc_slots = pow2_at_least(4 * (size_t)c->lim.max_incidents);
+	c->filter_bits = 16 * (size_t)c->lim.max_lookups;
+	size_t ni = c->lim.max_incidents;
+	c->lookups = calloc(c->lim.max_lookups, sizeof(*c->lookups));
+	c->exchanges = calloc(c->filter_bits / 64, sizeof(uint64_t));
+	c->by_name = calloc(c->index_slots, sizeof(*c->by_name));
+	c->by_addr = calloc(c->index_slots, sizeof(*c->by_addr));
+	c->incidents = calloc(ni, sizeof(*c->incidents));
+	c->by_client = calloc(c->inc_slots, sizeof(*c->by_client));
+	c->older = calloc(ni, sizeof(uint32_t));
+	c->newer = calloc(ni, sizeof(uint32_t));
+	c->free_inc = calloc(ni, sizeof(uint32_t));
+	if (c->lookups == NULL || c->exchanges == NULL || c->by_name == NULL ||
+	    c->by_addr == NULL || c->incidents == NULL ||
+	    c->by_client == NULL || c->older == NULL || c->newer == NULL ||
+	    c->free_inc == NULL) {
+		correlator_free(c);
+		return NULL;
+	}
 	c->oldest = c->newest = INC_NONE;
-	for (uint32_t i = 0; i < CORR_INCIDENTS; i++)
-		c->free_inc[c->nfree++] = CORR_INCIDENTS - 1 - i;
+	for (uint32_t i = 0; i < ni; i++)
+		c->free_inc[c->nfree++] = (uint32_t)ni - 1 - i;
 	for (size_t got = 0; got < sizeof(c->seed); ) {
 		ssize_t r = getrandom(c->seed + got, sizeof(c->seed) - got, 0);
 		if (r <= 0)
@@ -179,7 +263,29 @@ correlator_ids(struct correlator *c, uint32_t first, uint32_t step)
 void
 correlator_free(struct correlator *c)
 {
+	if (c == NULL)
+		return;
+	free(c->lookups);
+	free(c->exchanges);
+	free(c->by_name);
+	free(c->by_addr);
+	free(c->incidents);
+	free(c->by_client);
+	free(c->older);
+	free(c->newer);
+	free(c->free_inc);
 	free(c);
+}
+
+size_t
+correlator_memory(const struct correlator *c)
+{
+	size_t ni = c->lim.max_incidents;
+
+	return sizeof(*c) + c->lim.max_lookups * sizeof(*c->lookups) +
+	    c->filter_bits / 8 + 2 * c->index_slots * sizeof(struct slot) +
+	    ni * (sizeof(struct incident) + 3 * sizeof(uint32_t)) +
+	    c->inc_slots * sizeof(struct inc_slot);
 }
 
 /* DNS names in presentation form, normalised for comparison. */
@@ -189,11 +295,30 @@ norm(const char *in, char *out)
 	return name_normalise(in, strlen(in), out, NAME_MAX_LEN + 1) > 0;
 }
 
+/* The address filter's bit for a: its first and last words, mixed. */
+static uint32_t
+addr_bit(const struct ip_addr *a)
+{
+	uint32_t x, y;
+
+	memcpy(&x, a->bytes, 4);
+	memcpy(&y, a->bytes + 12, 4);
+	return ((x ^ y ^ a->family) * 0x9e3779b1u) >> 20;	/* 12 bits */
+}
+
+static void
+addr_filter_set(struct correlator *c, const struct ip_addr *a)
+{
+	uint32_t b = addr_bit(a);
+
+	c->addr_filter[b / 64] |= 1ULL << (b % 64);
+}
+
 static void
 filter_set(struct correlator *c, const char *exchange)
 {
 	uint64_t h = dns_name_hash_text(exchange);
-	uint64_t a = h % EXCHANGE_FILTER_BITS, b = (h >> 32) % EXCHANGE_FILTER_BITS;
+	uint64_t a = h % c->filter_bits, b = (h >> 32) % c->filter_bits;
 
 	c->exchanges[a / 64] |= 1ULL << (a % 64);
 	c->exchanges[b / 64] |= 1ULL << (b % 64);
@@ -211,12 +336,18 @@ filter_set(struct correlator *c, const char *exchange)
 static void
 filter_add(struct correlator *c, const char *exchange)
 {
-	if (++c->added > CORR_LOOKUPS) {
-		memset(c->exchanges, 0, sizeof(c->exchanges));
+	if (++c->added > c->lim.max_lookups) {
+		memset(c->exchanges, 0, c->filter_bits / 8);
 		memset(c->exchange_wire, 0, sizeof(c->exchange_wire));
-		for (size_t i = 0; i < CORR_LOOKUPS; i++)
-			if (c->lookups[i].used)
-				filter_set(c, c->lookups[i].exchange);
+		memset(c->addr_filter, 0, sizeof(c->addr_filter));
+		for (size_t i = 0; i < c->lim.max_lookups; i++) {
+			const struct lookup *l = &c->lookups[i];
+			if (!l->used)
+				continue;
+			filter_set(c, l->exchange);
+			for (unsigned k = 0; k < l->naddrs; k++)
+				addr_filter_set(c, &l->addrs[k]);
+		}
 		c->added = 0;
 	}
 	filter_set(c, exchange);
@@ -224,19 +355,16 @@ filter_add(struct correlator *c, const char *exchange)
 
 static uint64_t
 incident_hash(const struct correlator *c, const struct ip_addr *client,
-    const char *name)
+    uint64_t tenant, const char *name)
 {
-	uint8_t key[1 + 16 + NAME_MAX_LEN + 1];
+	uint8_t key[8 + 1 + 16 + NAME_MAX_LEN + 1];
 	size_t n = strlen(name);
 
 	if (n > NAME_MAX_LEN)
 		n = NAME_MAX_LEN;
-	size_t alen = client->family == AF_INET ? 4 : 16;
-
-	key[0] = client->family;
-	memcpy(key + 1, client->bytes, alen);
-	memcpy(key + 1 + alen, name, n);
-	return hash_of(c, key, 1 + alen + n);
+	size_t k = host_key(client, tenant, key);
+	memcpy(key + k, name, n);
+	return hash_of(c, key, k + n);
 }
 
 static void
@@ -267,11 +395,11 @@ inc_list_append(struct correlator *c, uint32_t i)
 static void
 inc_index_put(struct correlator *c, uint64_t h, uint32_t i)
 {
-	size_t at = h & (INC_SLOTS - 1);
+	size_t mask = c->inc_slots - 1, at = h & mask;
 
-	/* At most CORR_INCIDENTS of INC_SLOTS are used: there is room. */
+	/* At most a quarter of the slots are used: there is room. */
 	while (c->by_client[at].hash != 0)
-		at = (at + 1) & (INC_SLOTS - 1);
+		at = (at + 1) & mask;
 	c->by_client[at].hash = h;
 	c->by_client[at].incident = i;
 }
@@ -280,20 +408,19 @@ inc_index_put(struct correlator *c, uint64_t h, uint32_t i)
 static void
 inc_index_del(struct correlator *c, uint64_t h, uint32_t i)
 {
-	size_t at = h & (INC_SLOTS - 1);
+	size_t mask = c->inc_slots - 1, at = h & mask;
 
-	for (size_t n = 0; n < INC_SLOTS; n++, at = (at + 1) & (INC_SLOTS - 1)) {
+	for (size_t n = 0; n < c->inc_slots; n++, at = (at + 1) & mask) {
 		if (c->by_client[at].hash == 0)
 			return;				/* not there */
 		if (c->by_client[at].incident == i)
 			break;
 	}
-	for (size_t next = (at + 1) & (INC_SLOTS - 1);;
-	    next = (next + 1) & (INC_SLOTS - 1)) {
+	for (size_t next = (at + 1) & mask;; next = (next + 1) & mask) {
 		struct inc_slot *e = &c->by_client[next];
 		if (e->hash == 0)
 			break;
-		size_t home = e->hash & (INC_SLOTS - 1);
+		size_t home = e->hash & mask;
 		/* e may move to at unless its home lies in (at, next]. */
 		bool stays = at <= next ? (home > at && home <= next) :
 		    (home > at || home <= next);
@@ -305,76 +432,149 @@ inc_index_del(struct correlator *c, uint64_t h, uint32_t i)
 	c->by_client[at].hash = 0;
 }
 
-/* Closes incident i: off the index and the activity list, free. */
+/*
+ * Closes incident i: its summary first (the callback), then off the
+ * index and the activity list, free.
+ */
 static void
-incident_close(struct correlator *c, uint32_t i)
+incident_close(struct correlator *c, uint32_t i, enum incident_close why,
+    struct counters *cnt)
 {
 	struct incident *inc = &c->incidents[i];
 
-	inc_index_del(c, incident_hash(c, &inc->client, inc->name), i);
+	inc->closed_by = (uint8_t)why;
+	if (c->close_fn != NULL)
+		c->close_fn(c->close_ctx, inc);
+	if (why == CLOSE_EARLY)
+		cnt->incidents_closed_early++;
+	else
+		cnt->incidents_closed++;
+	inc_index_del(c, incident_hash(c, &inc->client, inc->tenant,
+	    inc->name), i);
 	inc_list_unlink(c, i);
 	inc->open = false;
 	c->free_inc[c->nfree++] = i;
 }
 
+/* Incident i is active at ts: the newest on the activity list. */
+static void
+incident_touch(struct correlator *c, uint32_t i, const struct timeval *ts)
+{
+	struct incident *inc = &c->incidents[i];
+
+	if (timercmp(ts, &inc->last, >))
+		inc->last = *ts;
+	inc_list_unlink(c, i);
+	inc_list_append(c, i);
+}
+
+static void
+incident_add_client(struct incident *inc, const struct ip_addr *a)
+{
+	for (unsigned i = 0; i < inc->nclients; i++)
+		if (addr_eq(&inc->clients[i], a))
+			return;
+	if (inc->nclients < CORR_CLIENTS)
+		inc->clients[inc->nclients++] = *a;
+	else
+		inc->more_clients = true;
+}
+
+/* The open incident of (client, name); NULL when none. */
+static struct incident *
+incident_find(struct correlator *c, const struct corr_host *client,
+    const char *name)
+{
+	uint64_t h = incident_hash(c, &client->ip, client->tenant, name);
+	size_t mask = c->inc_slots - 1;
+
+	for (size_t at = h & mask; c->by_client[at].hash != 0;
+	    at = (at + 1) & mask) {
+		struct incident *inc = &c->incidents[c->by_client[at].incident];
+		if (c->by_client[at].hash == h && inc->tenant == client->tenant &&
+		    addr_eq(&inc->client, &client->ip) &&
+		    strcmp(inc->name, name) == 0)
+			return inc;
+	}
+	return NULL;
+}
+
 /* The open incident of (client, name), or a new one. */
 static struct incident *
 incident_for(struct correlator *c, const struct timeval *ts,
-    const struct ip_addr *client, const char *name,
+    const struct corr_host *client, const char *name,
     const char *protected_name, struct counters *cnt)
 {
-	uint64_t h = incident_hash(c, client, name);
+	struct incident *inc = incident_find(c, client, name);
 
-	for (size_t at = h & (INC_SLOTS - 1);
-	    c->by_client[at].hash != 0; at = (at + 1) & (INC_SLOTS - 1)) {
-		uint32_t i = c->by_client[at].incident;
-		struct incident *inc = &c->incidents[i];
-		if (c->by_client[at].hash == h && addr_eq(&inc->client, client) &&
-		    strcmp(inc->name, name) == 0) {
-			inc->last = *ts;
-			inc_list_unlink(c, i);
-			inc_list_append(c, i);
-			return inc;
-		}
+	if (inc != NULL) {
+		incident_touch(c, (uint32_t)(inc - c->incidents), ts);
+		return inc;
 	}
 	if (c->nfree == 0) {
-		/* All open: the one idle longest gives way, unsummarised. */
-		cnt->incidents_evicted++;
-		incident_close(c, c->oldest);
+		/* All open: the one idle longest gives way, summarised. */
+		incident_close(c, c->oldest, CLOSE_EARLY, cnt);
 	}
 	uint32_t i = c->free_inc[--c->nfree];
-	struct incident *inc = &c->incidents[i];
+	inc = &c->incidents[i];
 	memset(inc, 0, sizeof(*inc));
 	inc->open = true;
 	/* Stable and unique: time of the first evidence, then a sequence. */
 	c->id_seq += c->id_step;
 	inc->id = (uint64_t)ts->tv_sec << 20 | (c->id_seq & 0xfffff);
-	inc->client = *client;
+	inc->client = client->ip;
+	inc->tenant = client->tenant;
+	incident_add_client(inc, &client->ip);
 	snprintf(inc->name, sizeof(inc->name), "%s", name);
 	snprintf(inc->protected_name, sizeof(inc->protected_name), "%s",
 	    protected_name);
 	inc->first = inc->last = *ts;
-	inc_index_put(c, h, i);
+	inc_index_put(c, incident_hash(c, &client->ip, client->tenant, name),
+	    i);
 	inc_list_append(c, i);
 	cnt->incidents_opened++;
 	return inc;
 }
 
+/* The incident (slot, id) if it is still open; NULL otherwise. */
+static struct incident *
+incident_live(struct correlator *c, const struct incident *inc, uint64_t id)
+{
+	if (inc == NULL || id == 0)
+		return NULL;
+	/* Its slot, found without a scan of every incident. */
+	uintptr_t at = (uintptr_t)inc, first = (uintptr_t)c->incidents;
+	if (at < first)
+		return NULL;
+	size_t slot = (at - first) / sizeof(*inc);
+	if (slot >= c->lim.max_incidents)
+		return NULL;
+	struct incident *in = &c->incidents[slot];
+	return in->open && in->id == id ? in : NULL;
+}
+
 struct incident *
 correlate_dns(struct correlator *c, const struct timeval *ts,
-    const struct ip_addr *client, const struct ip_addr *resolver,
+    const struct corr_host *client, const struct ip_addr *resolver,
     uint64_t flow_id, const char *name, const char *protected_name,
     const struct dns_message *msg, struct counters *cnt)
 {
 	char owner[NAME_MAX_LEN + 1];
+	struct incident *inc = incident_for(c, ts, client, name,
+	    protected_name, cnt);
 
+	inc->lookups++;
+	if (!inc->have_server) {
+		inc->server = *resolver;
+		inc->have_server = true;
+	}
 	/* Remember each MX exchange of the flagged name. */
 	for (unsigned i = 0; msg->qr && i < msg->nanswers; i++) {
 		const struct dns_rr *a = &msg->answers[i];
 		if (a->type != DNS_TYPE_MX || !a->has_rdata)
 			continue;
 		struct lookup *l = &c->lookups[c->next];
-		c->next = (c->next + 1) % CORR_LOOKUPS;
+		c->next = (c->next + 1) % c->lim.max_lookups;
 		uint32_t gen = l->gen + 1;
 		memset(l, 0, sizeof(*l));
 		l->used = true;
@@ -384,29 +584,26 @@ correlate_dns(struct correlator *c, const struct timeval *ts,
 			continue;
 		}
 		snprintf(l->name, sizeof(l->name), "%s", name);
+		snprintf(l->protected_name, sizeof(l->protected_name), "%s",
+		    protected_name);
 		filter_add(c, l->exchange);
+		l->tenant = client->tenant;
+		l->client = client->ip;
 		l->resolver = *resolver;
 		l->flow_id = flow_id;
 		l->ts = *ts;
+		l->incident = (uint32_t)(inc - c->incidents);
+		l->incident_id = inc->id;
 		index_put(c, c->by_name, hash_of(c, l->exchange,
 		    strlen(l->exchange)), (uint32_t)(l - c->lookups));
 	}
-	correlate_dns_addresses(c, msg);
-
-	struct incident *inc = incident_for(c, ts, client, name,
-	    protected_name, cnt);
-	if (inc != NULL) {
-		inc->lookups++;
-		if (!inc->have_server) {
-			inc->server = *resolver;
-			inc->have_server = true;
-		}
-	}
+	correlate_dns_addresses(c, client->tenant, msg);
 	return inc;
 }
 
 void
-correlate_dns_addresses(struct correlator *c, const struct dns_message *msg)
+correlate_dns_addresses(struct correlator *c, uint64_t tenant,
+    const struct dns_message *msg)
 {
 	char owner[NAME_MAX_LEN + 1];
 
@@ -427,17 +624,31 @@ correlate_dns_addresses(struct correlator *c, const struct dns_message *msg)
 		if (inet_pton(ad.family, a->rdata, ad.bytes) != 1)
 			continue;
 		struct lookup *l = &c->lookups[lk];
-		l->address = ad;
-		l->has_address = true;
-		index_put(c, c->by_addr, addr_hash(c, &ad), (uint32_t)lk);
+		/* The address's DNS message came in the lookup's tenant. */
+		if (l->tenant != tenant)
+			continue;
+		bool known = false;
+		for (unsigned k = 0; k < l->naddrs; k++)
+			known |= addr_eq(&l->addrs[k], &ad);
+		if (known)
+			continue;
+		if (l->naddrs == CORR_ADDRS) {
+			memmove(&l->addrs[0], &l->addrs[1],
+			    (CORR_ADDRS - 1) * sizeof(l->addrs[0]));
+			l->naddrs--;
+		}
+		l->addrs[l->naddrs++] = ad;
+		addr_filter_set(c, &ad);
+		index_put(c, c->by_addr, addr_hash(c, &ad, l->tenant),
+		    (uint32_t)lk);
 	}
 }
 
 bool
 correlate_may_be_exchange(const struct correlator *c, uint64_t name_hash)
 {
-	uint64_t a = name_hash % EXCHANGE_FILTER_BITS;
-	uint64_t b = (name_hash >> 32) % EXCHANGE_FILTER_BITS;
+	uint64_t a = name_hash % c->filter_bits;
+	uint64_t b = (name_hash >> 32) % c->filter_bits;
 
 	return (c->exchanges[a / 64] >> (a % 64) & 1) != 0 &&
 	    (c->exchanges[b / 64] >> (b % 64) & 1) != 0;
@@ -455,18 +666,23 @@ correlate_is_exchange(const struct correlator *c, const char *name)
 {
 	char norm_name[NAME_MAX_LEN + 1];
 
-	if ( !norm(name, norm_name))
+	if (!norm(name, norm_name))
 		return false;
 	return index_get(c, c->by_name, hash_of(c, norm_name,
 	    strlen(norm_name)), match_exchange, norm_name) >= 0;
 }
 
 bool
-correlate_server(struct correlator *c, const struct ip_addr *server,
+correlate_server(struct correlator *c, const struct corr_host *server,
     struct corr_link *link)
 {
-	int lk = index_get(c, c->by_addr, addr_hash(c, server),
-	    match_address, server);
+	uint32_t b = addr_bit(&server->ip);
+
+	link->valid = false;
+	if ((c->addr_filter[b / 64] >> (b % 64) & 1) == 0)
+		return false;
+	int lk = index_get(c, c->by_addr, addr_hash(c, &server->ip,
+	    server->tenant), match_address, server);
 
 	memset(link, 0, sizeof(*link));
 	if (lk < 0)
@@ -476,23 +692,90 @@ correlate_server(struct correlator *c, const struct ip_addr *server,
 	link->flow_id = l->flow_id;
 	link->ts = l->ts;
 	link->resolver = l->resolver;
-	link->address = l->address;
+	link->client = l->client;
+	link->address = server->ip;
+	link->incident = l->incident_id;
+	link->incident_slot = l->incident;
 	snprintf(link->name, sizeof(link->name), "%s", l->name);
+	snprintf(link->protected_name, sizeof(link->protected_name), "%s",
+	    l->protected_name);
 	snprintf(link->exchange, sizeof(link->exchange), "%s", l->exchange);
 	return true;
 }
 
+/*
+ * The incident of a session from client about the lookup of link: the
+ * client's own incident for the name, else the lookup's if still open,
+ * else a new one.
+ */
+static struct incident *
+incident_of_link(struct correlator *c, const struct timeval *ts,
+    const struct corr_host *client, const struct corr_link *link,
+    struct counters *cnt)
+{
+	struct incident *inc = incident_find(c, client, link->name);
+
+	if (inc == NULL && link->incident_slot < c->lim.max_incidents) {
+		struct incident *li = &c->incidents[link->incident_slot];
+		if (li->open && li->id == link->incident)
+			inc = li;
+	}
+	if (inc != NULL) {
+		incident_touch(c, (uint32_t)(inc - c->incidents), ts);
+		return inc;
+	}
+	return incident_for(c, ts, client, link->name, link->protected_name,
+	    cnt);
+}
+
+struct incident *
+correlate_session(struct correlator *c, const struct timeval *ts,
+    const struct corr_host *client, const struct corr_host *server,
+    uint64_t flow_id, const struct corr_link *link, struct counters *cnt)
+{
+	struct incident *inc = incident_of_link(c, ts, client, link, cnt);
+
+	incident_add_client(inc, &client->ip);
+	if (inc->last_flow != flow_id) {
+		inc->last_flow = flow_id;
+		inc->sessions++;
+	}
+	inc->server = server->ip;
+	inc->have_server = true;
+	return inc;
+}
+
+void
+correlate_session_end(struct correlator *c, const struct incident *inc,
+    uint64_t id, const struct corr_session *s)
+{
+	struct incident *in = incident_live(c, inc, id);
+
+	if (in == NULL)
+		return;
+	in->sessions_ended++;
+	if (in->nsess < CORR_SESSIONS)
+		in->sess[in->nsess++] = *s;
+	if (s->verdict > in->verdict)
+		in->verdict = s->verdict;
+	if (s->tls)
+		in->app_bytes += s->app_bytes_toserver;
+}
+
 struct incident *
 correlate_rcpt(struct correlator *c, const struct timeval *ts,
-    const struct ip_addr *client, const struct ip_addr *server,
+    const struct corr_host *client, const struct ip_addr *server,
     uint64_t flow_id, const char *name, const char *protected_name,
-    const struct smtp_event *ev, struct counters *cnt)
+    const struct smtp_event *ev, const struct incident *prefer,
+    uint64_t prefer_id, struct counters *cnt)
 {
-	struct incident *inc = incident_for(c, ts, client, name,
-	    protected_name, cnt);
+	struct incident *inc = incident_live(c, prefer, prefer_id);
 
-	if (inc == NULL)
-		return NULL;
+	if (inc != NULL && strcmp(inc->name, name) == 0)
+		incident_touch(c, (uint32_t)(inc - c->incidents), ts);
+	else
+		inc = incident_for(c, ts, client, name, protected_name, cnt);
+	incident_add_client(inc, &client->ip);
 	if (inc->last_flow != flow_id) {
 		inc->last_flow = flow_id;
 		inc->sessions++;
@@ -517,41 +800,37 @@ void
 correlate_message(struct correlator *c, const struct incident *inc,
     uint64_t id, const struct smtp_event *ev)
 {
-	/* Its slot, found without a scan of every incident. */
-	uintptr_t at = (uintptr_t)inc, first = (uintptr_t)c->incidents;
-	size_t slot = (at - first) / sizeof(*inc);
-	if (at < first || slot >= CORR_INCIDENTS)
-		return;
-	struct incident *in = &c->incidents[slot];
-	if (!in->open || in->id != id)
+	struct incident *in = incident_live(c, inc, id);
+
+	if (in == NULL)
 		return;
 	in->bytes += ev->message_bytes;
-	if (ev->reply_code / 100 == 2)
+	if (ev->reply_code / 100 == 2) {
 		in->message_accepted = true;
+		in->verdict = VERDICT_DELIVERED;
+	}
 }
 
 void
 correlate_expire(struct correlator *c, const struct timeval *now,
-    void (*fn)(void *, const struct incident *), void *ctx,
     struct counters *cnt)
 {
-	for (size_t i = 0; i < CORR_INCIDENTS; i++) {
-		struct incident *inc = &c->incidents[i];
-		if (!inc->open)
-			continue;
+	/* The activity list is oldest first: stop at the first still live. */
+	while (c->oldest != INC_NONE) {
+		uint32_t i = c->oldest;
+		const struct incident *inc = &c->incidents[i];
 		if (now != NULL &&
-		    now->tv_sec - inc->last.tv_sec <= (time_t)c->window)
-			continue;
-		fn(ctx, inc);
-		incident_close(c, (uint32_t)i);
-		cnt->incidents_closed++;
+		    now->tv_sec - inc->last.tv_sec <= (time_t)c->lim.window)
+			break;
+		incident_close(c, i, now != NULL ? CLOSE_WINDOW : CLOSE_END,
+		    cnt);
 	}
 }
 
 int
 incident_severity(const struct incident *inc)
 {
-	if (inc->message_accepted)
+	if (inc->message_accepted || inc->verdict >= VERDICT_LIKELY_DELIVERED)
 		return 1;
 	if (inc->rcpt_accepted)
 		return 2;

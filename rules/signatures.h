@@ -36,8 +36,20 @@
 	    "TYPOSENTRY SMTP RCPT TO a typo of a protected domain")	\
 	X(SIG_SMTP_TYPO_SERVER,   1610103, 1, 1,			\
 	    "TYPOSENTRY SMTP session to the mail server of a typo domain") \
+	X(SIG_SESSION_OPEN,       1610104, 1, 1,			\
+	    "TYPOSENTRY connection to the mail server of a typo domain") \
+	X(SIG_SESSION_END,        1610105, 1, 2,			\
+	    "TYPOSENTRY session to the mail server of a typo domain ended") \
+	X(SIG_TLS_SNI,            1610111, 1, 1,			\
+	    "TYPOSENTRY TLS server name (SNI) on a mail port is a typo")	\
+	X(SIG_TLS_CERT,           1610112, 1, 2,			\
+	    "TYPOSENTRY TLS certificate name on a mail port is a typo")	\
 	X(SIG_INCIDENT,           1610200, 1, 3,			\
-	    "TYPOSENTRY incident summary: mail to a typo domain")
+	    "TYPOSENTRY incident summary: mail to a typo domain")	\
+	X(SIG_POLICY_RCPT_TLD,    1610301, 1, 1,			\
+	    "TYPOSENTRY policy: mail to a typo of a protected TLD")	\
+	X(SIG_POLICY_RCPT_DOMAIN, 1610302, 1, 1,			\
+	    "TYPOSENTRY policy: mail to a typo of a protected domain")
 
 enum sig_id {
 #define TS_SIG_ENUM(e, sid, rev, sev, msg) e,

@@ -580,3 +580,14 @@ typo_model_each_variant(const struct typo_model *m,
 		    label_one, &l);
 	}
 }
+
+bool
+typo_class_known(const char *name)
+{
+	for (int c = 0; c < CLS_COUNT; c++)
+		if (strcmp(name, typo_class_names[c]) == 0 ||
+		    (typo_tld_class_names[c] != NULL &&
+		    strcmp(name, typo_tld_class_names[c]) == 0))
+			return true;
+	return false;
+}

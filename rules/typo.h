@@ -80,4 +80,10 @@ void typo_model_each_variant(const struct typo_model *m,
 enum typo_result typo_match(const struct typo_model *m, const char *name,
     size_t len, struct typo_match *out);
 
+/*
+ * Whether name is a typo class as alerts name it and typo.severity takes
+ * it ("transposition", "tld-omission", "homoglyph", ...).
+ */
+bool typo_class_known(const char *name);
+
 #endif

@@ -15,9 +15,10 @@ BUILD_PKGS="gcc make pkg-config libpcap-dev libldns-dev libyaml-dev libpsl-dev p
 # dnsmasq + dig/drill + tcpdump to re-record captures; rsyslog (a private
 # rsyslogd receives the syslog alerts), logrotate (the shipped snippet),
 # tcpreplay (the live drop test), groff-base and man-db (the man page),
-# cppcheck and clang-tidy (scripts/lint.sh), redis-server (a private one
+# cppcheck and clang-tidy (scripts/lint.sh), chromium (renders the HTML
+# report headless: tests/report_browser.py), redis-server (a private one
 # receives EVE records in the Redis test).
-TEST_PKGS="libcmocka-dev tshark python3 python3-jsonschema python3-yaml dnsmasq bind9-dnsutils ldnsutils tcpdump iproute2 postfix swaks libnet-ssleay-perl libnet-dns-perl openssl time rsyslog logrotate tcpreplay groff-base man-db cppcheck clang-tidy redis-server"
+TEST_PKGS="libcmocka-dev tshark python3 python3-jsonschema python3-yaml dnsmasq bind9-dnsutils ldnsutils tcpdump iproute2 postfix swaks libnet-ssleay-perl libnet-dns-perl libio-socket-inet6-perl openssl time rsyslog logrotate tcpreplay groff-base man-db cppcheck clang-tidy chromium redis-server"
 
 # Benchmarks: dnstwist, the reference typo generator, run offline.
 BENCH_PKGS="dnstwist python3"

@@ -92,8 +92,10 @@ SENDER=alice@example.org
 NETNS_ETC=/etc/netns/$NS_C
 
 # ------------------------------------------------------------------ basics
-log()  { printf '%s\n' "$*"; }
-die()  { printf 'record-correlation-pcaps: error: %s\n' "$*" >&2; exit 1; }
+REC_NAME=record-correlation-pcaps
+NAMESPACES=("$NS_C" "$NS_S")
+NS_DEVICES=()
+. "$(dirname "${BASH_SOURCE[0]}")/netns-lib.sh"
 
 [ "$(id -u)" -eq 0 ] || die "must run as root (sudo scripts/record-correlation-pcaps.sh)"
 for cmd in ip dnsmasq dig tcpdump tshark capinfos flock swaks smtp-sink \
@@ -109,14 +111,8 @@ for s in /run/nscd/socket /var/run/nscd/socket; do
     [ -S "$s" ] && die "nscd is running ($s): client lookups would bypass the namespace's resolver"
 done
 
-# One recorder at a time (the same lock as record-pcaps.sh and
-# record-smtp-pcaps.sh: all of them write pcaps/README.md).  Background
-# processes get the descriptor closed (9>&-).
-LOCK=/run/lock/typosentry-record-pcaps.lock
-mkdir -p "${LOCK%/*}"
-exec 9>"$LOCK"
-flock -n 9 || die "another record-*pcaps.sh run is in progress ($LOCK)"
-
+# One recorder at a time, a work directory, everything removed on exit
+# (scripts/netns-lib.sh).
 # Everything (servers, clients and so the kernel's packet processing) on one
 # CPU, like record-smtp-pcaps.sh: the veth then never reorders segments.
 CPU=$(awk '/^Cpus_allowed_list:/ { split($2, a, /[-,]/); print a[1] }' /proc/self/status)
@@ -124,7 +120,7 @@ taskset -pc "$CPU" $$ >/dev/null || die "cannot bind to CPU $CPU"
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=$REPO/pcaps
-WORK=$(mktemp -d -t typosentry-corr.XXXXXX)
+netns_init typosentry-corr
 
 # For foreground commands only.  The client runs with a clean environment
 # (no RES_OPTIONS, LOCALDOMAIN, ... from the caller) and the work directory
@@ -136,88 +132,17 @@ nsc() {
 }
 nss() { ip netns exec "$NS_S" "$@"; }
 
-# ------------------------------------------------- background processes
-BG_PIDS=()
-
-# stop_pid PID: SIGTERM, then wait (bounded) for it to go away.
-stop_pid() {
-    local pid=$1 i
-    if kill -0 "$pid" 2>/dev/null; then
-        kill "$pid" 2>/dev/null || true
-        for ((i = 0; i < 50; i++)); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
-    fi
-    wait "$pid" 2>/dev/null || true
-    local keep=() p
-    for p in "${BG_PIDS[@]}"; do [ "$p" = "$pid" ] || keep+=("$p"); done
-    BG_PIDS=("${keep[@]+"${keep[@]}"}")
-}
-
-# wait_for_text FILE TEXT WHAT PID: wait (max 10 s) until TEXT shows in FILE.
-wait_for_text() {
-    local file=$1 text=$2 what=$3 pid=$4 i
-    for ((i = 0; i < 100; i++)); do
-        grep -qF -- "$text" "$file" 2>/dev/null && return 0
-        kill -0 "$pid" 2>/dev/null || { cat "$file" >&2 || true; die "$what exited"; }
-        sleep 0.1
-    done
-    cat "$file" >&2 || true
-    die "$what did not become ready"
-}
-
-# wait_listen PROTO ADDR PORT WHAT PID LOG: wait (max 10 s) until something
-# in the server namespace listens on ADDR:PORT (PROTO t = TCP, u = UDP).
-wait_listen() {
-    local proto=$1 addr=$2 port=$3 what=$4 pid=$5 logf=$6 i
-    for ((i = 0; i < 100; i++)); do
-        [ -n "$(nss ss -Hln"$proto" "src $addr:$port" 2>/dev/null)" ] && return 0
-        kill -0 "$pid" 2>/dev/null || { cat "$logf" >&2 || true; die "$what exited"; }
-        sleep 0.1
-    done
-    cat "$logf" >&2 || true
-    die "$what is not listening on $addr:$port"
-}
-
-delete_namespaces() {
-    local ns pid
-    for ns in "$NS_C" "$NS_S"; do
-        [ -e "/run/netns/$ns" ] || continue
-        # Processes still inside our namespace can only be left-overs of an
-        # interrupted run of this script; stop them by PID.
-        for pid in $(ip netns pids "$ns" 2>/dev/null); do
-            kill "$pid" 2>/dev/null || true
-        done
-        ip netns del "$ns" 2>/dev/null || true
-    done
-}
+# wait_listen PROTO ADDR PORT WHAT PID LOG: in the server namespace.
+wait_listen() { wait_listen_in "$NS_S" "$@"; }
 
 # The client namespace's /etc files (named after our namespace, so any
 # left-over is ours).  /etc/netns itself goes only when it is empty.
+cleanup_hook() { remove_netns_etc; }
 remove_netns_etc() {
     rm -f "$NETNS_ETC/resolv.conf" "$NETNS_ETC/hosts"
     rmdir "$NETNS_ETC" 2>/dev/null || true
     rmdir /etc/netns 2>/dev/null || true
 }
-
-cleanup() {
-    local rc=$? pid
-    trap - EXIT INT TERM
-    for pid in "${BG_PIDS[@]+"${BG_PIDS[@]}"}"; do stop_pid "$pid"; done
-    delete_namespaces
-    remove_netns_etc
-    if [ "$rc" -ne 0 ] && [ "${KEEP_WORK:-0}" = 1 ]; then
-        printf 'record-correlation-pcaps: work directory kept: %s\n' "$WORK" >&2
-    else
-        rm -rf "$WORK"
-    fi
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 # ---------------------------------------------------------------- network
 log "== setting up namespaces $NS_C and $NS_S"

@@ -90,8 +90,10 @@ TU_C4=203.0.113.129;    TU_S4=203.0.113.153;     TU_P4=25
 TU_C6=2001:db8:ff::1;   TU_S6=2001:db8:ff::53;   TU_P6=64
 
 # ------------------------------------------------------------------ basics
-log()  { printf '%s\n' "$*"; }
-die()  { printf 'record-pcaps: error: %s\n' "$*" >&2; exit 1; }
+REC_NAME=record-pcaps
+NAMESPACES=("$NS_C" "$NS_S")
+NS_DEVICES=("$C_VL" "$C_QI" "$C_TUN" "$S_VL" "$S_QI" "$S_TUN")
+. "$(dirname "${BASH_SOURCE[0]}")/netns-lib.sh"
 
 [ "$(id -u)" -eq 0 ] || die "must run as root (sudo scripts/record-pcaps.sh)"
 for cmd in ip dnsmasq dig drill tcpdump dumpcap tshark capinfos flock "$PY"; do
@@ -101,82 +103,15 @@ done
 case $VLAN_MODE in auto|kernel|userspace) ;;
     *) die "VLAN_MODE must be auto, kernel or userspace" ;; esac
 
-# One run at a time: a second run would tear down the first one's
-# namespaces.  Background processes get the lock descriptor closed (9>&-), so
-# left-overs of a killed run do not keep holding it.
-LOCK=/run/lock/typosentry-record-pcaps.lock
-mkdir -p "${LOCK%/*}"
-exec 9>"$LOCK"
-flock -n 9 || die "another record-pcaps.sh run is in progress ($LOCK)"
-
+# One recorder at a time, a work directory, everything removed on exit
+# (scripts/netns-lib.sh).
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=$REPO/pcaps
-WORK=$(mktemp -d -t typosentry-rec.XXXXXX)
+netns_init typosentry-rec
 HELPER=$WORK/helper.py
 
 nsc() { ip netns exec "$NS_C" "$@"; }
 nss() { ip netns exec "$NS_S" "$@"; }
-
-# ------------------------------------------------- background processes
-BG_PIDS=()
-
-# stop_pid PID: SIGTERM, then wait (bounded) for it to go away.
-stop_pid() {
-    local pid=$1 i
-    if kill -0 "$pid" 2>/dev/null; then
-        kill "$pid" 2>/dev/null || true
-        for ((i = 0; i < 50; i++)); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
-    fi
-    wait "$pid" 2>/dev/null || true
-    local keep=() p
-    for p in "${BG_PIDS[@]}"; do [ "$p" = "$pid" ] || keep+=("$p"); done
-    BG_PIDS=("${keep[@]+"${keep[@]}"}")
-}
-
-# wait_for_text FILE TEXT WHAT PID: wait (max 10 s) until TEXT shows in FILE.
-wait_for_text() {
-    local file=$1 text=$2 what=$3 pid=$4 i
-    for ((i = 0; i < 100; i++)); do
-        grep -qF -- "$text" "$file" 2>/dev/null && return 0
-        kill -0 "$pid" 2>/dev/null || { cat "$file" >&2 || true; die "$what exited"; }
-        sleep 0.1
-    done
-    cat "$file" >&2 || true
-    die "$what did not become ready"
-}
-
-delete_namespaces() {
-    local ns pid
-    for ns in "$NS_C" "$NS_S"; do
-        [ -e "/run/netns/$ns" ] || continue
-        # Processes still inside our namespace can only be left-overs of an
-        # interrupted run of this script; stop them by PID.
-        for pid in $(ip netns pids "$ns" 2>/dev/null); do
-            kill "$pid" 2>/dev/null || true
-        done
-        # tun/tap devices are persistent: delete them explicitly.
-        for dev in "$C_VL" "$C_QI" "$C_TUN" "$S_VL" "$S_QI" "$S_TUN"; do
-            ip -n "$ns" link del "$dev" 2>/dev/null || true
-        done
-        ip netns del "$ns" 2>/dev/null || true
-    done
-}
-
-cleanup() {
-    local rc=$? pid
-    trap - EXIT INT TERM
-    for pid in "${BG_PIDS[@]+"${BG_PIDS[@]}"}"; do stop_pid "$pid"; done
-    delete_namespaces
-    rm -rf "$WORK"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 # ---------------------------------------------------------- python helper
 cat >"$HELPER" <<'PYEOF'

@@ -103,8 +103,10 @@ BIG_MX_ARMY=72      # MX records for army.ml in the large zone (3.5 KB answer)
 BIG_MX_GMIAL=40     # MX records for gmial.com in the large zone (2 KB answer)
 
 # ------------------------------------------------------------------ basics
-log()  { printf '%s\n' "$*"; }
-die()  { printf 'record-smtp-pcaps: error: %s\n' "$*" >&2; exit 1; }
+REC_NAME=record-smtp-pcaps
+NAMESPACES=("$NS_C" "$NS_S")
+NS_DEVICES=()
+. "$(dirname "${BASH_SOURCE[0]}")/netns-lib.sh"
 
 [ "$(id -u)" -eq 0 ] || die "must run as root (sudo scripts/record-smtp-pcaps.sh)"
 for cmd in ip dnsmasq dig tcpdump tshark capinfos flock openssl swaks \
@@ -115,13 +117,8 @@ done
 perl -MNet::SSLeay -e 1 2>/dev/null ||
     die "perl Net::SSLeay missing (swaks --tls); run scripts/install-deps.sh --test"
 
-# One recorder at a time (the same lock as record-pcaps.sh: both write
-# pcaps/README.md).  Background processes get the descriptor closed (9>&-).
-LOCK=/run/lock/typosentry-record-pcaps.lock
-mkdir -p "${LOCK%/*}"
-exec 9>"$LOCK"
-flock -n 9 || die "another record-pcaps.sh / record-smtp-pcaps.sh run is in progress ($LOCK)"
-
+# One recorder at a time, a work directory, everything removed on exit
+# (scripts/netns-lib.sh).
 # Run everything (servers, clients, and so the kernel's packet processing)
 # on one CPU: a veth pair fed from several CPUs at once can deliver a burst
 # of segments out of order, and then the captures would differ between runs.
@@ -130,7 +127,7 @@ taskset -pc "$CPU" $$ >/dev/null || die "cannot bind to CPU $CPU"
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=$REPO/pcaps
-WORK=$(mktemp -d -t typosentry-smtp.XXXXXX)
+netns_init typosentry-smtp
 HELPER=$WORK/helper.py
 
 # For foreground commands only: a background "nsc cmd &" would be a subshell
@@ -138,81 +135,8 @@ HELPER=$WORK/helper.py
 nsc() { ip netns exec "$NS_C" "$@"; }
 nss() { ip netns exec "$NS_S" "$@"; }
 
-# ------------------------------------------------- background processes
-BG_PIDS=()
-
-# stop_pid PID: SIGTERM, then wait (bounded) for it to go away.
-stop_pid() {
-    local pid=$1 i
-    if kill -0 "$pid" 2>/dev/null; then
-        kill "$pid" 2>/dev/null || true
-        for ((i = 0; i < 50; i++)); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
-    fi
-    wait "$pid" 2>/dev/null || true
-    local keep=() p
-    for p in "${BG_PIDS[@]}"; do [ "$p" = "$pid" ] || keep+=("$p"); done
-    BG_PIDS=("${keep[@]+"${keep[@]}"}")
-}
-
-# wait_for_text FILE TEXT WHAT PID: wait (max 10 s) until TEXT shows in FILE.
-wait_for_text() {
-    local file=$1 text=$2 what=$3 pid=$4 i
-    for ((i = 0; i < 100; i++)); do
-        grep -qF -- "$text" "$file" 2>/dev/null && return 0
-        kill -0 "$pid" 2>/dev/null || { cat "$file" >&2 || true; die "$what exited"; }
-        sleep 0.1
-    done
-    cat "$file" >&2 || true
-    die "$what did not become ready"
-}
-
-# wait_listen PROTO ADDR PORT WHAT PID LOG: wait (max 10 s) until something
-# in the server namespace listens on ADDR:PORT (PROTO t = TCP, u = UDP).
-wait_listen() {
-    local proto=$1 addr=$2 port=$3 what=$4 pid=$5 logf=$6 i
-    case $addr in *:*) addr="[$addr]" ;; esac
-    for ((i = 0; i < 100; i++)); do
-        [ -n "$(nss ss -Hln"$proto" "src $addr:$port" 2>/dev/null)" ] && return 0
-        kill -0 "$pid" 2>/dev/null || { cat "$logf" >&2 || true; die "$what exited"; }
-        sleep 0.1
-    done
-    cat "$logf" >&2 || true
-    die "$what is not listening on $addr:$port"
-}
-
-delete_namespaces() {
-    local ns pid
-    for ns in "$NS_C" "$NS_S"; do
-        [ -e "/run/netns/$ns" ] || continue
-        # Processes still inside our namespace can only be left-overs of an
-        # interrupted run of this script (or children of the servers it
-        # stopped); stop them by PID.
-        for pid in $(ip netns pids "$ns" 2>/dev/null); do
-            kill "$pid" 2>/dev/null || true
-        done
-        ip netns del "$ns" 2>/dev/null || true
-    done
-}
-
-cleanup() {
-    local rc=$? pid
-    trap - EXIT INT TERM
-    for pid in "${BG_PIDS[@]+"${BG_PIDS[@]}"}"; do stop_pid "$pid"; done
-    delete_namespaces
-    if [ "$rc" -ne 0 ] && [ "${KEEP_WORK:-0}" = 1 ]; then
-        printf 'record-smtp-pcaps: work directory kept: %s\n' "$WORK" >&2
-    else
-        rm -rf "$WORK"
-    fi
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+# wait_listen PROTO ADDR PORT WHAT PID LOG: in the server namespace.
+wait_listen() { wait_listen_in "$NS_S" "$@"; }
 
 # ---------------------------------------------------------- python helper
 cat >"$HELPER" <<'PYEOF'

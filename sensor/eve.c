@@ -99,10 +99,11 @@ json_text(struct json *j, const char *key, const char *text,
 
 /* Opens the "alert" object with the signature's fields. */
 static void
-open_alert(struct json *j, const struct signature *s, unsigned severity)
+open_alert_action(struct json *j, const struct signature *s,
+    unsigned severity, const char *action)
 {
 	json_open_object(j, "alert");
-	json_string(j, "action", "allowed");
+	json_string(j, "action", action);
 	json_uint(j, "gid", SIG_GID);
 	json_uint(j, "signature_id", s->sid);
 	json_uint(j, "rev", s->rev);
@@ -111,9 +112,22 @@ open_alert(struct json *j, const struct signature *s, unsigned severity)
 	json_uint(j, "severity", severity);
 }
 
+static void session_object(struct json *j, const struct eve_session *s);
+
+static void
+open_alert(struct json *j, const struct signature *s, unsigned severity)
+{
+	open_alert_action(j, s, severity, "allowed");
+}
+
+static void policy_object(struct json *j, const struct eve_policy *p,
+    const struct privacy *priv);
+
 static void
 alert_object(struct json *j, const struct rule_hit *a,
-    const struct smtp_event *smtp, const struct privacy *priv)
+    const struct smtp_event *smtp, const struct privacy *priv,
+    const struct eve_policy *pol, const struct eve_session *sess,
+    unsigned severity)
 {
 	const struct signature *s = &signatures[a->sig];
 	const struct typo_match *m = &a->match;
@@ -121,7 +135,11 @@ alert_object(struct json *j, const struct rule_hit *a,
 	char dist[8];
 
 	snprintf(dist, sizeof(dist), "%u", m->distance);
-	open_alert(j, s, s->severity);
+	if (pol != NULL)
+		open_alert_action(j, s, pol->severity,
+		    pol->blocked ? "blocked" : "allowed");
+	else
+		open_alert(j, s, severity != 0 ? severity : s->severity);
 
 	json_open_object(j, "metadata");
 	meta_one(j, "typo_observed", m->observed);
@@ -172,6 +190,10 @@ alert_object(struct json *j, const struct rule_hit *a,
 		}
 		json_close_object(j);
 	}
+	if (pol != NULL)
+		policy_object(j, pol, priv);
+	if (sess != NULL)
+		session_object(j, sess);
 	json_close_object(j);
 
 	json_close_object(j);
@@ -239,6 +261,40 @@ eve_endpoints_of_packet(struct eve_endpoints *ep, const struct packet *pkt)
 	ep->ip_proto = pkt->ip_proto;
 	ep->vlan_count = pkt->vlan_count;
 	memcpy(ep->vlan, pkt->vlan, sizeof(ep->vlan));
+	ep->tun = pkt->tun;
+}
+
+/* The name Suricata gives the outer packet's IP protocol. */
+static const char *
+tunnel_proto(uint8_t proto)
+{
+	switch (proto) {
+	case IPPROTO_UDP:	return "UDP";
+	case IPPROTO_GRE:	return "GRE";
+	case IPPROTO_IPIP:	return "IPIP";
+	case IPPROTO_IPV6:	return "IPv6";
+	default:		return "IP";
+	}
+}
+
+/*
+ * Suricata's "tunnel" object: the outermost packet's addresses (ports for
+ * UDP tunnels), its protocol and how many tunnels deep the record's
+ * packet was.
+ */
+static void
+tunnel_object(struct json *j, const struct tunnel_info *t)
+{
+	json_open_object(j, "tunnel");
+	addr_string(j, "src_ip", &t->src);
+	if (t->proto == IPPROTO_UDP)
+		json_uint(j, "src_port", t->sport);
+	addr_string(j, "dest_ip", &t->dst);
+	if (t->proto == IPPROTO_UDP)
+		json_uint(j, "dest_port", t->dport);
+	json_string(j, "proto", tunnel_proto(t->proto));
+	json_uint(j, "depth", t->depth);
+	json_close_object(j);
 }
 
 /*
@@ -285,6 +341,8 @@ header(struct json *j, const struct eve_ctx *c, const char *event_type,
 		    c->src->community_id_seed, &ep->src, ep->sport, &ep->dst,
 		    ep->dport, ep->ip_proto, cid));
 	}
+	if (ep->tun.depth > 0)
+		tunnel_object(j, &ep->tun);
 	json_string(j, "app_proto", app_proto);
 }
 
@@ -293,7 +351,7 @@ eve_dns_alert(struct json *j, const struct eve_ctx *c,
     const struct dns_message *msg, const struct rule_hit *hit)
 {
 	header(j, c, "alert", "dns", true);
-	alert_object(j, hit, NULL, NULL);
+	alert_object(j, hit, NULL, NULL, NULL, NULL, 0);
 	dns_object(j, msg);
 	json_close_object(j);
 }
@@ -330,7 +388,7 @@ eve_smtp_alert(struct json *j, const struct eve_ctx *c,
     const struct smtp_event *ev, const struct rule_hit *hit)
 {
 	header(j, c, "alert", "smtp", true);
-	alert_object(j, hit, ev, c->priv);
+	alert_object(j, hit, ev, c->priv, NULL, NULL, 0);
 	smtp_object(j, ev, c->priv);
 	json_close_object(j);
 }
@@ -342,6 +400,51 @@ eve_smtp_event(struct json *j, const struct eve_ctx *c,
 	header(j, c, "smtp", "smtp", true);
 	smtp_object(j, ev, c->priv);
 	json_close_object(j);
+}
+
+static const char *
+close_name(uint8_t why)
+{
+	switch (why) {
+	case CLOSE_EARLY:	return "table-full";
+	case CLOSE_END:		return "end-of-input";
+	default:		return "window";
+	}
+}
+
+/* What an incident's sessions showed, and how its summary came. */
+static void
+incident_evidence(struct json *j, const struct incident *inc)
+{
+	json_uint(j, "app_bytes_sent", inc->app_bytes);
+	json_string(j, "verdict", inc->verdict == VERDICT_NONE ?
+	    "unknown" : mail_verdict_name((enum mail_verdict)inc->verdict));
+	json_open_array(j, "clients");
+	for (unsigned i = 0; i < inc->nclients; i++)
+		addr_string(j, NULL, &inc->clients[i]);
+	json_close_array(j);
+	if (inc->more_clients)
+		json_bool(j, "clients_truncated", true);
+	json_uint(j, "sessions_ended", inc->sessions_ended);
+	json_open_array(j, "sessions");
+	for (unsigned i = 0; i < inc->nsess; i++) {
+		const struct corr_session *s = &inc->sess[i];
+		json_open_object(j, NULL);
+		json_uint(j, "flow_id", s->flow_id);
+		addr_string(j, "client", &s->client);
+		addr_string(j, "server", &s->server);
+		json_uint(j, "server_port", s->sport);
+		json_string(j, "verdict",
+		    mail_verdict_name((enum mail_verdict)s->verdict));
+		json_bool(j, "tls", s->tls);
+		json_uint(j, "bytes_toserver", s->bytes_toserver);
+		json_uint(j, "app_bytes_toserver", s->app_bytes_toserver);
+		json_string(j, "end", mail_end_name((enum mail_end)s->end));
+		json_close_object(j);
+	}
+	json_close_array(j);
+	json_bool(j, "closed_early", inc->closed_by == CLOSE_EARLY);
+	json_string(j, "closed_by", close_name(inc->closed_by));
 }
 
 void
@@ -386,8 +489,177 @@ eve_incident(struct json *j, const struct eve_ctx *c,
 	json_bool(j, "recipient_accepted", inc->rcpt_accepted);
 	json_bool(j, "message_accepted", inc->message_accepted);
 	json_uint(j, "bytes_sent", inc->bytes);
+	incident_evidence(j, inc);
 	json_close_object(j);
 	json_close_object(j);
 	json_close_object(j);
+	json_close_object(j);
+}
+
+static void
+opt_string(struct json *j, const char *key, const char *v)
+{
+	if (v != NULL && v[0] != '\0')
+		json_string(j, key, v);
+}
+
+/* alert.context.policy: what policyd answered, and to whom. */
+static void
+policy_object(struct json *j, const struct eve_policy *p,
+    const struct privacy *priv)
+{
+	json_open_object(j, "policy");
+	json_string(j, "action", p->action);
+	json_text(j, "reply", p->reply, priv);
+	if (p->sender != NULL)
+		json_address(j, "sender", p->sender, priv);
+	if (p->recipient != NULL)
+		json_address(j, "recipient", p->recipient, priv);
+	opt_string(j, "client_address", p->client_address);
+	opt_string(j, "client_name", p->client_name);
+	opt_string(j, "helo_name", p->helo);
+	opt_string(j, "protocol_state", p->protocol_state);
+	opt_string(j, "queue_id", p->queue_id);
+	opt_string(j, "instance", p->instance);
+	json_close_object(j);
+}
+
+/* An address as Suricata logs SMTP's: in angle brackets, as sent. */
+static void
+json_bracketed(struct json *j, const char *key, const char *addr,
+    const struct privacy *priv)
+{
+	char buf[MASKED_MAX + 2];
+
+	snprintf(buf, sizeof(buf), "<%s>", addr);
+	json_address(j, key, buf, priv);
+}
+
+void
+eve_policy_alert(struct json *j, const struct eve_ctx *c,
+    const struct rule_hit *hit, const struct eve_policy *p)
+{
+	header(j, c, "alert", "smtp", false);
+	alert_object(j, hit, NULL, c->priv, p, NULL, 0);
+	json_open_object(j, "smtp");
+	opt_string(j, "helo", p->helo);
+	if (p->sender != NULL)
+		json_bracketed(j, "mail_from", p->sender, c->priv);
+	if (p->recipient != NULL) {
+		json_open_array(j, "rcpt_to");
+		json_bracketed(j, NULL, p->recipient, c->priv);
+		json_close_array(j);
+	}
+	json_close_object(j);
+	json_close_object(j);
+}
+
+static void
+tls_names(struct json *j, const struct tls_info *t)
+{
+	json_open_array(j, "certificate_names");
+	for (unsigned i = 0; i < t->ncert_names; i++)
+		json_string(j, NULL, t->cert_names[i]);
+	json_close_array(j);
+}
+
+/* alert.context.session: what the session showed so far. */
+static void
+session_object(struct json *j, const struct eve_session *s)
+{
+	const struct mail_session *ms = s->ms;
+	const struct tls_info *t = s->tls;
+	const char *v;
+
+	json_open_object(j, "session");
+	json_string(j, "state", s->end ? "ended" : "open");
+	json_uint(j, "server_port", ms->sport);
+	json_bool(j, "syn", ms->syn);
+	json_bool(j, "answered", ms->answered);
+	json_bool(j, "refused", ms->refused);
+	json_bool(j, "starttls", ms->starttls);
+	json_bool(j, "tls", ms->tls);
+	if (t != NULL && (v = tls_version_name(t->client_version)) != NULL)
+		json_string(j, "tls_client_version", v);
+	if (t != NULL && (v = tls_version_name(t->version)) != NULL)
+		json_string(j, "tls_version", v);
+	if (t != NULL && t->sni[0] != '\0')
+		json_string(j, "sni", t->sni);
+	if (t != NULL && t->certificate)
+		tls_names(j, t);
+	json_uint(j, "bytes_toserver", ms->bytes[0]);
+	json_uint(j, "bytes_toclient", ms->bytes[1]);
+	json_uint(j, "app_bytes_toserver", ms->app_bytes[0]);
+	json_uint(j, "app_bytes_toclient", ms->app_bytes[1]);
+	if (ms->smtp) {
+		json_uint(j, "rcpt_accepted", ms->rcpt_accepted);
+		json_uint(j, "rcpt_rejected", ms->rcpt_rejected);
+		json_bool(j, "message_accepted", ms->message_accepted);
+	}
+	if (s->end) {
+		char ts[48];
+		eve_timestamp(&ms->first, ts, sizeof(ts));
+		json_string(j, "start", ts);
+		json_string(j, "end", mail_end_name((enum mail_end)ms->end));
+		json_string(j, "verdict", mail_verdict_name(s->verdict));
+		json_string(j, "evidence", s->why);
+	}
+	json_close_object(j);
+}
+
+/* Severity of a session's end: its verdict. */
+static unsigned
+session_severity(const struct eve_session *s)
+{
+	if (!s->end)
+		return 0;
+	switch (s->verdict) {
+	case VERDICT_DELIVERED:
+	case VERDICT_LIKELY_DELIVERED:
+		return 1;
+	case VERDICT_NOT_DELIVERED:
+		return 3;
+	default:
+		return 2;
+	}
+}
+
+static void
+tls_object(struct json *j, const struct tls_info *t)
+{
+	const char *v;
+
+	if (t == NULL || (!t->client_hello && !t->server_hello))
+		return;
+	json_open_object(j, "tls");
+	if (t->sni[0] != '\0')
+		json_string(j, "sni", t->sni);
+	if ((v = tls_version_name(t->version)) != NULL)
+		json_string(j, "version", v);
+	json_close_object(j);
+}
+
+void
+eve_session_alert(struct json *j, const struct eve_ctx *c,
+    const struct rule_hit *hit, const struct eve_session *s)
+{
+	const char *proto = s->ms->tls ? "tls" : s->ms->smtp ? "smtp" :
+	    "failed";
+
+	if (s->proto != NULL)
+		proto = s->proto;
+	header(j, c, "alert", proto, true);
+	alert_object(j, hit, NULL, NULL, NULL, s, session_severity(s));
+	tls_object(j, s->tls);
+	json_close_object(j);
+}
+
+void
+eve_tls_alert(struct json *j, const struct eve_ctx *c,
+    const struct rule_hit *hit, const struct eve_session *s)
+{
+	header(j, c, "alert", "tls", true);
+	alert_object(j, hit, NULL, NULL, NULL, s, 0);
+	tls_object(j, s->tls);
 	json_close_object(j);
 }

@@ -12,6 +12,8 @@
 #include "../decoders/smtp.h"
 #include "../rules/signatures.h"
 #include "json.h"
+#include "../decoders/tls.h"
+#include "../rules/mail_session.h"
 #include "privacy.h"
 
 /*
@@ -38,6 +40,7 @@ struct eve_endpoints {
 	uint8_t		 ip_proto;	/* IPPROTO_UDP or IPPROTO_TCP */
 	uint8_t		 vlan_count;
 	uint16_t	 vlan[TS_MAX_VLAN];
+	struct tunnel_info tun;		/* depth 0: not tunnelled */
 };
 
 /*
@@ -91,6 +94,62 @@ void eve_smtp_event(struct json *j, const struct eve_ctx *c,
  */
 void eve_incident(struct json *j, const struct eve_ctx *c,
     const struct incident *inc, const struct typo_match *m);
+
+/*
+ * What a policy decision's alert adds (typosentry policyd): the action
+ * taken and the reply Postfix got, and the request's parties.  Strings
+ * are NUL-terminated; NULL or "" ones are left out.
+ */
+struct eve_policy {
+	const char	*action;	/* "REJECT", "HOLD", ... */
+	const char	*reply;		/* the action= value sent */
+	bool		 blocked;	/* the mail does not leave as sent */
+	unsigned	 severity;	/* 1..4 */
+	const char	*sender;	/* as Postfix gives it, "" for <> */
+	const char	*recipient;
+	const char	*client_address;
+	const char	*client_name;
+	const char	*helo;
+	const char	*protocol_state;
+	const char	*queue_id;
+	const char	*instance;
+};
+
+/*
+ * One "alert" record for a policy decision: the typo context as the
+ * sensor's, alert.action "blocked" or "allowed", alert.context.policy,
+ * and an smtp object (helo, mail_from, rcpt_to) as for a RCPT TO seen on
+ * the wire.
+ */
+void eve_policy_alert(struct json *j, const struct eve_ctx *c,
+    const struct rule_hit *hit, const struct eve_policy *p);
+
+/* A followed session, for its alerts. */
+struct eve_session {
+	const struct mail_session	*ms;
+	const struct tls_info		*tls;	/* NULL: no TLS read */
+	bool				 end;	/* the session ended */
+	enum mail_verdict		 verdict;	/* when ended */
+	const char			*why;
+	const char			*proto;	/* app_proto; NULL: from ms */
+};
+
+/*
+ * An alert about a session to a typo domain's exchange: when it opens
+ * (sid 1610104) and when it ends (1610105, with its verdict and
+ * evidence), in alert.context.session; the lookup in
+ * alert.context.correlation.
+ */
+void eve_session_alert(struct json *j, const struct eve_ctx *c,
+    const struct rule_hit *hit, const struct eve_session *s);
+
+/*
+ * An alert for a name read in TLS on a mail port (SNI, sid 1610111; a
+ * certificate name, 1610112): the tls object (sni, version) and, in
+ * alert.context.session, what is known of the connection.
+ */
+void eve_tls_alert(struct json *j, const struct eve_ctx *c,
+    const struct rule_hit *hit, const struct eve_session *s);
 
 /* "2026-11-23T02:45:57.123456+0000" into buf (at least 40 bytes). */
 void eve_timestamp(const struct timeval *tv, char *buf, size_t len);

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "eve_line.h"
-#include "verdict.h"
+#include "eve_verdict.h"
 
 struct lb {
 	char	*buf;
@@ -224,6 +224,12 @@ put_incident(struct lb *b, const struct eve_doc *d, int inc)
 	eve_u64(d, eve_member(d, inc, "bytes_sent"), &bytes);
 	eve_u64(d, eve_member(d, inc, "lookups"), &lookups);
 	eve_u64(d, eve_member(d, inc, "smtp_sessions"), &sessions);
+	/* Encrypted sessions (when the sensor follows them). */
+	uint64_t app = 0;
+	if (eve_u64(d, eve_member(d, inc, "app_bytes_sent"), &app) && app > bytes)
+		bytes = app;
+	if (eve_count(d, eve_member(d, inc, "sessions")) > sessions)
+		sessions = eve_count(d, eve_member(d, inc, "sessions"));
 	lb_fmt(b, "incident %llu  ", (unsigned long long)id);
 	int clients = eve_member(d, inc, "clients");
 	if (eve_count(d, clients) > 0) {
@@ -243,7 +249,7 @@ put_incident(struct lb *b, const struct eve_doc *d, int inc)
 		lb_fmt(b, " -> ");
 		lb_text(b, server);
 	}
-	lb_fmt(b, "  %s, %llu bytes", verdict_name(verdict_of(d, inc)),
+	lb_fmt(b, "  %s, %llu bytes", eve_verdict_name(eve_verdict_of(d, inc)),
 	    (unsigned long long)bytes);
 	lb_fmt(b, ", %llu lookup%s, %llu session%s",
 	    (unsigned long long)lookups, lookups == 1 ? "" : "s",
@@ -372,4 +378,60 @@ eve_line_format(const struct eve_doc *d, char *buf, size_t size)
 		lb_text(&b, type[0] != '\0' ? type : "record");
 	}
 	return b.len;
+}
+
+/* The pieces: each writes into a fresh buffer, without leading blanks. */
+static size_t
+piece(struct lb *b)
+{
+	size_t skip = 0;
+
+	while (skip < b->len && b->buf[skip] == ' ')
+		skip++;
+	memmove(b->buf, b->buf + skip, b->len - skip + 1);
+	return b->len - skip;
+}
+
+size_t
+eve_line_time(const struct eve_doc *d, char *buf, size_t size)
+{
+	struct lb b = { buf, size, 0 };
+
+	if (size == 0)
+		return 0;
+	buf[0] = '\0';
+	put_time(&b, d);
+	return b.len;
+}
+
+size_t
+eve_line_flow(const struct eve_doc *d, char *buf, size_t size)
+{
+	struct lb b = { buf, size, 0 };
+
+	if (size == 0)
+		return 0;
+	buf[0] = '\0';
+	put_flow(&b, d);
+	return b.len;
+}
+
+size_t
+eve_line_what(const struct eve_doc *d, char *buf, size_t size)
+{
+	struct lb b = { buf, size, 0 };
+	char field[64] = "", app[16] = "";
+
+	if (size == 0)
+		return 0;
+	buf[0] = '\0';
+	eve_get_string(d, "alert.context.typo.field", field, sizeof(field));
+	eve_get_string(d, "app_proto", app, sizeof(app));
+	if (strcmp(app, "dns") == 0 && eve_path(d, 0, "dns") >= 0)
+		put_dns(&b, d);
+	else if (eve_path(d, 0, "smtp") >= 0)
+		put_smtp(&b, d, field);
+	else
+		lb_field(&b, d, 0, "", "alert.signature");
+	return piece(&b);
 }

@@ -27,6 +27,16 @@
  */
 size_t eve_line_format(const struct eve_doc *d, char *buf, size_t size);
 
+/*
+ * Pieces of the line, for the report's tables: the time
+ * ("2026-11-23 04:20:56.334595"), the flow ("UDP 192.0.2.1:42407 ->
+ * 192.0.2.53:53") and what the record is about ("DNS query MX army.ml",
+ * "RCPT TO <john@army.ml> from <alice@example.org> (250 accepted)").
+ */
+size_t eve_line_time(const struct eve_doc *d, char *buf, size_t size);
+size_t eve_line_flow(const struct eve_doc *d, char *buf, size_t size);
+size_t eve_line_what(const struct eve_doc *d, char *buf, size_t size);
+
 /* The printable form of s (as above) appended to buf at *len. */
 void eve_line_text(char *buf, size_t size, size_t *len, const char *s);
 

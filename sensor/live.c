@@ -410,9 +410,53 @@ append(char **s, size_t *len, const char *text)
 	return 0;
 }
 
+/* " or udp dst port N" for each port of an enabled UDP encapsulation. */
+static int
+append_udp_ports(char **s, size_t *len, bool on, const uint16_t *ports,
+    unsigned n)
+{
+	char item[64];
+	int bad = 0;
+
+	for (unsigned i = 0; on && i < n; i++) {
+		snprintf(item, sizeof(item), " or udp dst port %u", ports[i]);
+		bad |= append(s, len, item);
+	}
+	return bad;
+}
+
+/*
+ * What the enabled encapsulations need.  "ether proto", unlike libpcap's
+ * "mpls" and "pppoes", leaves the offsets of the rest of the expression
+ * alone; on link types without an EtherType it matches nothing.
+ */
+static int
+append_encaps(char **s, size_t *len, const struct decode_opts *d)
+{
+	int bad = 0;
+
+	bad |= append_udp_ports(s, len, d->vxlan, d->vxlan_ports,
+	    d->n_vxlan_ports);
+	bad |= append_udp_ports(s, len, d->geneve, d->geneve_ports,
+	    d->n_geneve_ports);
+	bad |= append_udp_ports(s, len, d->gre, d->gre_udp_ports,
+	    d->n_gre_udp_ports);
+	if (d->gre)
+		bad |= append(s, len, " or ip proto 47 or ip6 proto 47");
+	if (d->ipip)
+		bad |= append(s, len, " or ip proto 4 or ip proto 41 or "
+		    "ip6 proto 4 or ip6 proto 41");
+	if (d->mpls)
+		bad |= append(s, len, " or ether proto 0x8847 or "
+		    "ether proto 0x8848");
+	if (d->pppoe)
+		bad |= append(s, len, " or ether proto 0x8864");
+	return bad;
+}
+
 char *
 live_default_filter(const uint16_t *dns, size_t ndns, const uint16_t *smtp,
-    size_t nsmtp)
+    size_t nsmtp, const struct decode_opts *dec)
 {
 	char *base = NULL, *out = NULL, item[64];
 	size_t blen = 0, olen = 0;
@@ -428,6 +472,8 @@ live_default_filter(const uint16_t *dns, size_t ndns, const uint16_t *smtp,
 		    blen ? " or " : "", smtp[i]);
 		bad |= append(&base, &blen, item);
 	}
+	if (dec != NULL && blen > 0)
+		bad |= append_encaps(&base, &blen, dec);
 	/* Later IPv4 fragments have no ports; IPv6 fragment headers. */
 	bad |= append(&base, &blen, blen ? " or " : "");
 	bad |= append(&base, &blen, "(ip[6:2] & 0x1fff != 0) or (ip6[6] == 44)");

@@ -18,6 +18,8 @@
 
 #include <pcap/pcap.h>
 
+#include "../decoders/decode.h"
+
 #include "stats.h"
 #include "worker.h"
 
@@ -95,10 +97,12 @@ void live_close(struct live *l);
 /*
  * The default live filter: the configured DNS and SMTP ports (UDP and TCP
  * for DNS, TCP for SMTP), IP fragments (a later fragment carries no port),
- * and the same inside one VLAN tag.  Returns a malloc'd string.
+ * what the encapsulations enabled in dec (NULL: none) need (their UDP
+ * ports, GRE, IP in IP, MPLS and PPPoE packets), and the same inside one
+ * VLAN tag.  Returns a malloc'd string.
  */
 char *live_default_filter(const uint16_t *dns, size_t ndns,
-    const uint16_t *smtp, size_t nsmtp);
+    const uint16_t *smtp, size_t nsmtp, const struct decode_opts *dec);
 
 /*
  * The filter as applied to a handle of link type dlt: the default

@@ -36,6 +36,7 @@
 #include "log.h"
 #include "output.h"
 #include "redis_out.h"
+#include "policyd.h"
 #include "sandbox.h"
 #include "tools.h"
 #include "service.h"
@@ -435,8 +436,20 @@ effective_filter(const struct options *o, const struct ts_config *cfg,
 		return strdup(o->filter);
 	if (cfg->bpf_filter_set || !live)
 		return strdup(cfg->bpf_filter != NULL ? cfg->bpf_filter : "");
-	return live_default_filter(cfg->dns_ports, cfg->n_dns_ports,
-	    cfg->smtp_ports, cfg->n_smtp_ports);
+	/* TCP: the SMTP ports and the TLS mail ports (tls.ports). */
+	uint16_t tcp[2 * CONFIG_MAX_PORTS];
+	size_t ntcp = 0;
+	for (size_t i = 0; i < cfg->n_smtp_ports; i++)
+		tcp[ntcp++] = cfg->smtp_ports[i];
+	for (size_t i = 0; i < cfg->n_tls_ports; i++) {
+		bool dup = false;
+		for (size_t k = 0; k < cfg->n_smtp_ports; k++)
+			dup |= cfg->smtp_ports[k] == cfg->tls_ports[i];
+		if (!dup)
+			tcp[ntcp++] = cfg->tls_ports[i];
+	}
+	return live_default_filter(cfg->dns_ports, cfg->n_dns_ports, tcp,
+	    ntcp, &cfg->decoder);
 }
 
 /* Where EVE goes: a directory, standard output (NULL), or nowhere. */
@@ -467,22 +480,6 @@ line_format(const struct options *o, const struct ts_config *cfg,
 		return f == OUTPUT_FORMAT_LINE;
 	return dir == NULL && !o->to_stdout && !cfg->eve_stdout &&
 	    isatty(STDOUT_FILENO);
-}
-
-/* path made absolute against the current directory (a daemon runs in /). */
-static const char *
-absolute(const char *path, char **keep)
-{
-	char cwd[4096];
-
-	if (path == NULL || path[0] == '/' || strcmp(path, "-") == 0 ||
-	    getcwd(cwd, sizeof(cwd)) == NULL)
-		return path;
-	size_t n = strlen(cwd) + strlen(path) + 2;
-	if ((*keep = malloc(n)) == NULL)
-		return path;
-	snprintf(*keep, n, "%s/%s", cwd, path);
-	return *keep;
 }
 
 static void
@@ -749,19 +746,6 @@ housekeeping(void *ctx)
 	}
 }
 
-/* The directory part of path ("." for none), into buf. */
-static const char *
-dir_of(const char *path, char *buf, size_t size)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (slash == NULL)
-		return ".";
-	snprintf(buf, size, "%.*s", slash == path ? 1 : (int)(slash - path),
-	    path);
-	return buf;
-}
-
 /*
  * From here on, the file system only where a running sensor needs it
  * (sandbox.h): its EVE directory (a new eve.json on SIGHUP), the
@@ -783,10 +767,11 @@ enter_sandbox(const struct app *a, const char *eve_dir, const char *pidfile,
 	if (eve_dir != NULL)
 		r[n++] = (struct sandbox_rule){ eve_dir, SANDBOX_WRITE };
 	if (a->o->config_path != NULL)
-		r[n++] = (struct sandbox_rule){ dir_of(a->o->config_path,
-		    cfg_dir, sizeof(cfg_dir)), SANDBOX_READ };
+		r[n++] = (struct sandbox_rule){
+		    service_dir_of(a->o->config_path, cfg_dir,
+		    sizeof(cfg_dir)), SANDBOX_READ };
 	if (psl != NULL && psl[0] != '\0')
-		r[n++] = (struct sandbox_rule){ dir_of(psl, psl_dir,
+		r[n++] = (struct sandbox_rule){ service_dir_of(psl, psl_dir,
 		    sizeof(psl_dir)), SANDBOX_READ };
 	for (size_t i = 0; i < a->o->ninputs; i++)
 		if (strcmp(a->o->inputs[i], "-") != 0)
@@ -799,8 +784,8 @@ enter_sandbox(const struct app *a, const char *eve_dir, const char *pidfile,
 		r[n++] = (struct sandbox_rule){ "/sys/devices", SANDBOX_READ };
 	}
 	if (pidfile != NULL)
-		r[n++] = (struct sandbox_rule){ dir_of(pidfile, pid_dir,
-		    sizeof(pid_dir)), SANDBOX_READ | SANDBOX_REMOVE };
+		r[n++] = (struct sandbox_rule){ service_dir_of(pidfile,
+		    pid_dir, sizeof(pid_dir)), SANDBOX_READ | SANDBOX_REMOVE };
 #if defined(__SANITIZE_ADDRESS__)
 	/* LeakSanitizer reads /proc/self/maps and /proc/self/task at exit. */
 	r[n++] = (struct sandbox_rule){ "/proc/self", SANDBOX_READ };
@@ -922,6 +907,12 @@ main(int argc, char **argv)
 		return tool_check(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "variants") == 0)
 		return tool_variants(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "config") == 0)
+		return tool_config(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "report") == 0)
+		return tool_report(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "policyd") == 0)
+		return policyd_main(argc - 1, argv + 1);
 	memset(&o, 0, sizeof(o));
 	memset(&a, 0, sizeof(a));
 	a.o = &o;
@@ -936,11 +927,12 @@ main(int argc, char **argv)
 	 */
 	char *abs_keep[MAX_INPUTS + 3] = { NULL };
 	if (o.daemon) {
-		o.config_path = absolute(o.config_path, &abs_keep[0]);
-		o.log_dir = absolute(o.log_dir, &abs_keep[1]);
-		o.pidfile = absolute(o.pidfile, &abs_keep[2]);
+		o.config_path = service_absolute_path(o.config_path,
+		    &abs_keep[0]);
+		o.log_dir = service_absolute_path(o.log_dir, &abs_keep[1]);
+		o.pidfile = service_absolute_path(o.pidfile, &abs_keep[2]);
 		for (size_t i = 0; i < o.ninputs; i++)
-			o.inputs[i] = absolute(o.inputs[i], &abs_keep[3 + i]);
+			o.inputs[i] = service_absolute_path(o.inputs[i], &abs_keep[3 + i]);
 	}
 	rc = EXIT_USAGE;
 	if ((a.cfg = calloc(1, sizeof(*a.cfg))) == NULL)
@@ -975,7 +967,7 @@ main(int argc, char **argv)
 		goto out;
 	if (o.test_config || o.dump_config) {
 		if (o.dump_config)
-			config_dump(stdout, a.cfg);
+			config_dump(stdout, a.cfg, false);
 		if (o.test_config) {
 			fprintf(stderr, "typosentry: configuration %s is valid "
 			    "(%zu typo variants)\n", a.cfg->path,

@@ -161,23 +161,19 @@ set_caps(uint64_t keep, char *err, size_t errlen)
 }
 
 int
-service_drop_privileges(const char *user, const char *group,
-    bool keep_capture, char *err, size_t errlen)
+service_lookup_ids(const char *user, const char *group, uid_t *uid,
+    gid_t *gid, char *err, size_t errlen)
 {
-	uint64_t keep = keep_capture ?
-	    (1ULL << CAP_NET_RAW) | (1ULL << CAP_NET_ADMIN) : 0;
 	unsigned long n;
-	uid_t uid;
-	gid_t gid;
 
 	errno = 0;
 	struct passwd *pw = getpwnam(user);
 	if (pw != NULL) {
-		uid = pw->pw_uid;
-		gid = pw->pw_gid;
+		*uid = pw->pw_uid;
+		*gid = pw->pw_gid;
 	} else if (parse_id(user, &n) == 0) {
-		uid = (uid_t)n;
-		gid = (gid_t)n;
+		*uid = (uid_t)n;
+		*gid = (gid_t)n;
 	} else {
 		snprintf(err, errlen, "unknown user '%s'", user);
 		return -1;
@@ -185,14 +181,28 @@ service_drop_privileges(const char *user, const char *group,
 	if (group != NULL) {
 		struct group *gr = getgrnam(group);
 		if (gr != NULL)
-			gid = gr->gr_gid;
+			*gid = gr->gr_gid;
 		else if (parse_id(group, &n) == 0)
-			gid = (gid_t)n;
+			*gid = (gid_t)n;
 		else {
 			snprintf(err, errlen, "unknown group '%s'", group);
 			return -1;
 		}
 	}
+	return 0;
+}
+
+int
+service_drop_privileges(const char *user, const char *group,
+    bool keep_capture, char *err, size_t errlen)
+{
+	uint64_t keep = keep_capture ?
+	    (1ULL << CAP_NET_RAW) | (1ULL << CAP_NET_ADMIN) : 0;
+	uid_t uid;
+	gid_t gid;
+
+	if (service_lookup_ids(user, group, &uid, &gid, err, errlen) != 0)
+		return -1;
 	if (geteuid() != 0) {
 		snprintf(err, errlen, "-u/-g need root (running as uid %u)",
 		    (unsigned)geteuid());
@@ -255,4 +265,31 @@ service_drop_privileges(const char *user, const char *group,
 		return -1;
 	}
 	return 0;
+}
+
+const char *
+service_absolute_path(const char *path, char **keep)
+{
+	char cwd[4096];
+
+	if (path == NULL || path[0] == '/' || strcmp(path, "-") == 0 ||
+	    getcwd(cwd, sizeof(cwd)) == NULL)
+		return path;
+	size_t n = strlen(cwd) + strlen(path) + 2;
+	if ((*keep = malloc(n)) == NULL)
+		return path;
+	snprintf(*keep, n, "%s/%s", cwd, path);
+	return *keep;
+}
+
+const char *
+service_dir_of(const char *path, char *buf, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return ".";
+	snprintf(buf, size, "%.*s", slash == path ? 1 : (int)(slash - path),
+	    path);
+	return buf;
 }

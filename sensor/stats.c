@@ -22,13 +22,33 @@ decoder_object(struct json *j, const struct counters *c)
 	json_uint(j, "bytes", c->bytes);
 	json_uint(j, "invalid", c->link_truncated + c->vlan_too_deep +
 	    c->ip_truncated + c->ip_invalid + c->ip_ext_too_many +
-	    c->udp_truncated + c->udp_invalid + c->tcp_invalid);
+	    c->udp_truncated + c->udp_invalid + c->tcp_invalid +
+	    c->tunnel_too_deep + c->link_too_deep + c->gre_truncated +
+	    c->gre_invalid + c->erspan_truncated + c->erspan_invalid +
+	    c->vxlan_truncated + c->vxlan_invalid + c->geneve_truncated +
+	    c->geneve_invalid + c->mpls_truncated + c->mpls_too_many_labels +
+	    c->pppoe_truncated + c->pppoe_invalid + c->ppp_truncated +
+	    c->chdlc_truncated);
 	json_uint(j, "ipv4", c->ipv4);
 	json_uint(j, "ipv6", c->ipv6);
 	json_uint(j, "tcp", c->tcp);
 	json_uint(j, "udp", c->udp);
 	json_uint(j, "unknown_ethertype", c->link_other);
-	json_uint(j, "too_many_layers", c->ip_ext_too_many);
+	json_uint(j, "too_many_layers", c->ip_ext_too_many +
+	    c->tunnel_too_deep + c->link_too_deep);
+	/* The encapsulations (decode_tunnel.c). */
+	json_uint(j, "gre", c->gre);
+	json_uint(j, "erspan", c->erspan);
+	json_uint(j, "vxlan", c->vxlan);
+	json_uint(j, "geneve", c->geneve);
+	json_uint(j, "ipv4_in_ipv4", c->ipv4_in_ipv4);
+	json_uint(j, "ipv6_in_ipv4", c->ipv6_in_ipv4);
+	json_uint(j, "ipv4_in_ipv6", c->ipv4_in_ipv6);
+	json_uint(j, "ipv6_in_ipv6", c->ipv6_in_ipv6);
+	json_uint(j, "mpls", c->mpls);
+	json_uint(j, "pppoe", c->pppoe);
+	json_uint(j, "ppp", c->ppp);
+	json_uint(j, "chdlc", c->chdlc);
 
 	/* Malformed packets by kind. */
 	json_open_object(j, "event");
@@ -57,6 +77,36 @@ decoder_object(struct json *j, const struct counters *c)
 	json_open_object(j, "udp");
 	json_uint(j, "pkt_too_small", c->udp_truncated);
 	json_uint(j, "len_invalid", c->udp_invalid);
+	json_close_object(j);
+	json_open_object(j, "gre");
+	json_uint(j, "pkt_too_small", c->gre_truncated);
+	json_uint(j, "version0_flags", c->gre_invalid);
+	json_close_object(j);
+	json_open_object(j, "erspan");
+	json_uint(j, "header_too_small", c->erspan_truncated);
+	json_uint(j, "unsupported_version", c->erspan_invalid);
+	json_close_object(j);
+	json_open_object(j, "vxlan");
+	json_uint(j, "unknown_payload_type", c->vxlan_invalid);
+	json_close_object(j);
+	json_open_object(j, "geneve");
+	json_uint(j, "unknown_payload_type", c->geneve_other +
+	    c->geneve_invalid);
+	json_close_object(j);
+	json_open_object(j, "mpls");
+	json_uint(j, "pkt_too_small", c->mpls_truncated);
+	json_uint(j, "unknown_payload_type", c->mpls_other);
+	json_close_object(j);
+	json_open_object(j, "pppoe");
+	json_uint(j, "pkt_too_small", c->pppoe_truncated);
+	json_uint(j, "wrong_code", c->pppoe_invalid);
+	json_close_object(j);
+	json_open_object(j, "ppp");
+	json_uint(j, "pkt_too_small", c->ppp_truncated);
+	json_uint(j, "unsup_proto", c->ppp_other);
+	json_close_object(j);
+	json_open_object(j, "chdlc");
+	json_uint(j, "pkt_too_small", c->chdlc_truncated);
 	json_close_object(j);
 	json_close_object(j);
 
@@ -107,6 +157,7 @@ app_layer_object(struct json *j, const struct counters *c)
 	json_open_object(j, "app_layer");
 	json_open_object(j, "flow");
 	json_uint(j, "smtp", c->smtp_sessions);
+	json_uint(j, "tls", c->tls_sessions);
 	json_close_object(j);
 	json_open_object(j, "tx");
 	json_uint(j, "dns_udp", minus(c->dns_messages, c->dns_tcp_messages));
@@ -123,6 +174,11 @@ app_layer_object(struct json *j, const struct counters *c)
 	json_uint(j, "gap", c->smtp_gaps);
 	/* The parser's fixed caps: pending replies, listed recipients. */
 	json_uint(j, "internal", c->smtp_pending_capped + c->smtp_rcpt_capped);
+	json_close_object(j);
+	json_open_object(j, "tls");
+	json_uint(j, "parser", c->tls_not_tls + c->tls_malformed);
+	json_uint(j, "gap", c->tls_gaps);
+	json_uint(j, "internal", c->tls_handshake_capped);
 	json_close_object(j);
 	json_close_object(j);
 	json_close_object(j);

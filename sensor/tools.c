@@ -357,3 +357,57 @@ tool_variants(int argc, char **argv)
 	config_free(&cfg);
 	return rc;
 }
+
+static void
+config_usage(FILE *f)
+{
+	fprintf(f, "usage: typosentry config [-c CONFIG] [-n]\n"
+	    "  Prints every configuration key, one \"key = value  # origin\"\n"
+	    "  line each: the origin is \"default\" or the file and line that\n"
+	    "  set it.  -n: only the keys the file sets (as postconf -n).\n"
+	    "  The configuration and its typo model are checked first.\n"
+	    "  Exit status: 0 valid, 2 error.\n");
+}
+
+int
+tool_config(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = NULL;
+	struct ts_config cfg;
+	struct typo_model *m = NULL;
+	bool only_set = false;
+	int ch;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:nh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			path = optarg;
+			break;
+		case 'n':
+			only_set = true;
+			break;
+		case 'h':
+			config_usage(stdout);
+			return 0;
+		default:
+			config_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		config_usage(stderr);
+		return 2;
+	}
+	if (load(path, &cfg, &m, true) != 0)
+		return 2;
+	config_dump(stdout, &cfg, only_set);
+	typo_model_free(m);
+	config_free(&cfg);
+	return fflush(stdout) == 0 ? 0 : 2;
+}

@@ -8,6 +8,7 @@
  * tracked (so their state and memory are bounded) but never reassembled.
  */
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -20,27 +21,12 @@
 #include "../rules/dns_rules.h"
 #include "../rules/smtp_rules.h"
 #include "worker.h"
+#include "worker_int.h"
 
 /* Largest EVE record: 4 queries and 16 answers of 1 KiB names fit. */
 #define EVE_RECORD_MAX	(64 * 1024)
 
-/* What a TCP flow's application state holds. */
-struct tcp_app {
-	struct smtp_session	*smtp;		/* APP_SMTP */
-	/* The incident its mail belongs to (correlate_rcpt()), id 0: none. */
-	const struct incident	*incident;
-	uint64_t		 incident_id;
-	struct dns_tcp		 dns[2];	/* APP_DNS, by direction */
-};
-
-/* The context of one delivery from the stream engine. */
-struct delivery {
-	struct worker		*w;
-	struct flow		*f;
-	enum flow_dir		 dir;
-};
-
-static bool
+bool
 port_in(const uint16_t *ports, size_t n, uint16_t port)
 {
 	for (size_t i = 0; i < n; i++)
@@ -49,7 +35,7 @@ port_in(const uint16_t *ports, size_t n, uint16_t port)
 	return false;
 }
 
-static void
+void
 emit(struct worker *w)
 {
 	if (w->json.overflow ||
@@ -62,7 +48,7 @@ emit(struct worker *w)
  * suppression window (then it is only counted).  Checked before the record
  * is built: a flood of repeats costs no JSON.
  */
-static bool
+bool
 alert_suppressed(struct worker *w, const struct eve_endpoints *ep)
 {
 	return suppress_check(&w->suppress, signatures[w->hit.sig].sid,
@@ -70,7 +56,7 @@ alert_suppressed(struct worker *w, const struct eve_endpoints *ep)
 }
 
 /* The alert record in w->json goes to EVE and to syslog. */
-static void
+void
 alert_emit(struct worker *w, const struct eve_endpoints *ep)
 {
 	w->cnt.alerts++;
@@ -85,7 +71,7 @@ alert_emit(struct worker *w, const struct eve_endpoints *ep)
 }
 
 /* The endpoints of data flowing in direction dir of f. */
-static void
+void
 flow_endpoints(const struct flow *f, enum flow_dir dir,
     struct eve_endpoints *ep)
 {
@@ -95,6 +81,13 @@ flow_endpoints(const struct flow *f, enum flow_dir dir,
 	ep->ip_proto = IPPROTO_TCP;
 	ep->vlan_count = f->key.vlan_count;
 	memcpy(ep->vlan, f->key.vlan, sizeof(ep->vlan));
+	ep->tun = f->tun;
+	if (dir == FLOW_TO_CLIENT) {
+		ep->tun.src = f->tun.dst;
+		ep->tun.dst = f->tun.src;
+		ep->tun.sport = f->tun.dport;
+		ep->tun.dport = f->tun.sport;
+	}
 	if (dir == FLOW_TO_SERVER) {
 		memcpy(ep->src.bytes, f->key.client, sizeof(ep->src.bytes));
 		memcpy(ep->dst.bytes, f->key.server, sizeof(ep->dst.bytes));
@@ -166,7 +159,7 @@ dns_message(struct worker *w, struct slice msg, const struct packet *pkt,
 	}
 	/* The addresses of typo domains' exchanges, from any answer. */
 	if (w->corr != NULL && w->dns.qr)
-		correlate_dns_addresses(w->corr, &w->dns);
+		correlate_dns_addresses(w->corr, ep->tun.tenant, &w->dns);
 	/* The names were counted when screened. */
 	if (!alerts ||
 	    dns_rules_eval(w->model, w->cfg, &w->dns, &w->hit, NULL) == 0)
@@ -176,12 +169,17 @@ dns_message(struct worker *w, struct slice msg, const struct packet *pkt,
 	if (w->corr != NULL) {
 		/* The client asked; the resolver answered. */
 		bool resp = w->dns.qr;
+		struct corr_host client = { resp ? ep->dst : ep->src,
+		    ep->tun.tenant };
 		struct incident *inc = correlate_dns(w->corr, &w->now,
-		    resp ? &ep->dst : &ep->src, resp ? &ep->src : &ep->dst,
+		    &client, resp ? &ep->src : &ep->dst,
 		    flow_id, w->hit.match.observed, w->hit.match.protected_name,
 		    &w->dns, &w->cnt);
-		if (inc != NULL)
+		if (inc != NULL) {
 			w->hit.incident = inc->id;
+			if (inc->tun.depth == 0)
+				inc->tun = ep->tun;
+		}
 	}
 	if (alert_suppressed(w, ep))
 		return;
@@ -210,6 +208,8 @@ smtp_event(void *ctx, const struct smtp_event *ev)
 	struct eve_endpoints ep;
 	struct corr_link link;
 
+	if (a != NULL && a->watch != NULL)
+		watch_smtp_event(a->watch, ev);
 	if (ev->type == SMTP_EV_MESSAGE) {
 		/* Was the message accepted, and how big was it? */
 		if (w->corr != NULL && a != NULL && a->incident_id != 0)
@@ -227,8 +227,10 @@ smtp_event(void *ctx, const struct smtp_event *ev)
 	}
 	bool hit = smtp_rules_eval(w->names, w->model, ev, &w->hit,
 	    &w->cnt) != 0;
+	struct corr_host client = { ep.src, ep.tun.tenant };
+	struct corr_host server = { ep.dst, ep.tun.tenant };
 	bool linked = w->corr != NULL &&
-	    correlate_server(w->corr, &ep.dst, &link);
+	    correlate_server(w->corr, &server, &link);
 	if (!hit && linked) {
 		/*
 		 * The recipient's domain is no typo, but the server is the
@@ -249,11 +251,15 @@ smtp_event(void *ctx, const struct smtp_event *ev)
 	w->hit.link = link;
 	w->hit.link.valid = linked;
 	if (w->corr != NULL) {
-		struct incident *inc = correlate_rcpt(w->corr, &w->now, &ep.src,
+		struct incident *inc = correlate_rcpt(w->corr, &w->now, &client,
 		    &ep.dst, d->f->id, w->hit.match.observed,
-		    w->hit.match.protected_name, ev, &w->cnt);
+		    w->hit.match.protected_name, ev,
+		    a != NULL ? a->incident : NULL,
+		    a != NULL ? a->incident_id : 0, &w->cnt);
 		if (inc != NULL) {
 			w->hit.incident = inc->id;
+			if (inc->tun.depth == 0)
+				inc->tun = ep.tun;
 			if (a != NULL) {
 				a->incident = inc;
 				a->incident_id = inc->id;
@@ -279,6 +285,7 @@ incident_closed(void *ctx, const struct incident *inc)
 	ep.dst = inc->have_server ? inc->server : inc->client;
 	ep.ip_version = inc->client.family == AF_INET ? 4 : 6;
 	ep.ip_proto = inc->sessions > 0 ? IPPROTO_TCP : IPPROTO_UDP;
+	ep.tun = inc->tun;
 	bool typo = typo_match(w->model, inc->name, strlen(inc->name), &m) ==
 	    TYPO_MATCH;
 	struct eve_ctx c = { &w->src, w->now, w->now_cnt, &ep, inc->last_flow,
@@ -298,7 +305,23 @@ incidents_expire(struct worker *w, const struct timeval *now)
 			return;
 		w->corr_last = now->tv_sec;
 	}
-	correlate_expire(w->corr, now, incident_closed, w, &w->cnt);
+	correlate_expire(w->corr, now, &w->cnt);
+}
+
+/* Frees the SMTP and DNS parsers of a flow (pending RCPTs resolved). */
+static void
+app_parsers_free(struct worker *w, struct flow *f)
+{
+	struct tcp_app *a = f->app_state;
+
+	if (a->smtp != NULL) {
+		struct delivery d = { w, f, FLOW_TO_SERVER };
+		smtp_close(a->smtp, smtp_event, &d);
+		smtp_session_free(a->smtp);
+		a->smtp = NULL;
+	}
+	dns_tcp_free(&a->dns[0]);
+	dns_tcp_free(&a->dns[1]);
 }
 
 static void
@@ -308,13 +331,11 @@ app_release(struct worker *w, struct flow *f)
 
 	if (a == NULL)
 		return;
-	if (a->smtp != NULL) {
-		struct delivery d = { w, f, FLOW_TO_SERVER };
-		smtp_close(a->smtp, smtp_event, &d);
-		smtp_session_free(a->smtp);
-	}
-	dns_tcp_free(&a->dns[0]);
-	dns_tcp_free(&a->dns[1]);
+	app_parsers_free(w, f);
+	if (a->watch != NULL)
+		watch_end(w, f);
+	tls_free(a->tls);
+	free(a->watch);
 	free(a);
 	f->app_state = NULL;
 	w->flows.mem_used -= f->app_mem;
@@ -325,12 +346,21 @@ app_release(struct worker *w, struct flow *f)
 static void
 app_start(struct worker *w, struct flow *f, enum flow_app app)
 {
-	struct tcp_app *a;
-	size_t need = sizeof(*a);
+	struct tcp_app *a = f->app_state;
+	bool fresh = a == NULL;		/* a followed session has one */
+	size_t need = fresh ? sizeof(*a) : 0;
 
 	f->app = APP_NONE;
-	if (!flow_table_reserve(&w->flows, need, f) ||
-	    (a = calloc(1, sizeof(*a))) == NULL) {
+	if (app == APP_TLS) {
+		if (tls_start(w, f))
+			f->app = APP_TLS;
+		return;
+	}
+	if (!flow_table_reserve(&w->flows, need, f)) {
+		w->cnt.tcp_memory_capped++;
+		return;
+	}
+	if (fresh && (a = calloc(1, sizeof(*a))) == NULL) {
 		w->cnt.tcp_memory_capped++;
 		return;
 	}
@@ -339,15 +369,18 @@ app_start(struct worker *w, struct flow *f, enum flow_app app)
 			smtp_session_limit(a->smtp, w->cfg->smtp_max_pending,
 			    w->cfg->smtp_max_rcpts);
 		if (a->smtp == NULL) {
-			free(a);
+			if (fresh)
+				free(a);
 			w->cnt.tcp_memory_capped++;
 			return;
 		}
 		need += smtp_memory(a->smtp);
 		w->cnt.smtp_sessions++;
+		if (a->watch != NULL)
+			a->watch->ms.smtp = true;
 	}
 	f->app_state = a;
-	f->app_mem = need;
+	f->app_mem += need;
 	w->flows.mem_used += need;
 	f->app = (uint8_t)app;
 }
@@ -367,10 +400,16 @@ app_detect(struct worker *w, struct flow *f, enum flow_dir dir,
 		app_start(w, f, APP_DNS);
 	else if (port_in(cfg->smtp_ports, cfg->n_smtp_ports, f->key.sport))
 		app_start(w, f, APP_SMTP);
+	else if (port_in(cfg->tls_ports, cfg->n_tls_ports, f->key.sport))
+		app_start(w, f, APP_TLS);
 	else if (cfg->smtp_detect && data != NULL &&
 	    smtp_detect(dir == FLOW_TO_SERVER ? SMTP_FROM_CLIENT :
 	    SMTP_FROM_SERVER, data, len))
 		app_start(w, f, APP_SMTP);
+	else if (data != NULL && f->app_state != NULL &&
+	    ((struct tcp_app *)f->app_state)->watch != NULL &&
+	    tls_detect(data, len))
+		app_start(w, f, APP_TLS);	/* followed: TLS on any port */
 	else if (data != NULL)
 		f->app = APP_NONE;
 }
@@ -395,6 +434,10 @@ deliver(void *ctx, const uint8_t *data, size_t len)
 		else
 			dns_tcp_feed(&a->dns[d->dir], data, len,
 			    dns_tcp_message, d, &w->cnt);
+		return;
+	}
+	if (f->app == APP_TLS) {
+		tls_deliver(d, data, len);
 		return;
 	}
 	if (f->app == APP_SMTP && a->smtp != NULL) {
@@ -438,6 +481,34 @@ flow_release(void *ctx, struct flow *f)
 	app_release(w, f);
 }
 
+/*
+ * Nothing more to read on the flow: its streams and parsers go, but a
+ * followed session keeps its evidence until the flow is released.
+ */
+static void
+app_stop(struct worker *w, struct flow *f)
+{
+	struct tcp_app *a = f->app_state;
+
+	if (a == NULL || a->watch == NULL) {
+		flow_release(w, f);
+		f->app = APP_NONE;
+		return;
+	}
+	for (int dir = 0; dir < 2; dir++) {
+		struct delivery d = { w, f, (enum flow_dir)dir };
+		struct tcp_env env = stream_env(w, &d);
+		tcp_stream_free(&f->stream[dir], &env);
+	}
+	app_parsers_free(w, f);
+	if (a->tls != NULL && a->tls->done) {
+		/* Keep the counts; the reading is over. */
+		tls_reader_free(&a->tls->r[0]);
+		tls_reader_free(&a->tls->r[1]);
+	}
+	f->app = APP_NONE;
+}
+
 static void
 tcp_packet(struct worker *w, const struct packet *pkt)
 {
@@ -458,6 +529,12 @@ tcp_packet(struct worker *w, const struct packet *pkt)
 			return;
 	}
 
+	if (!f->watch_checked)
+		watch_check(w, f);
+	if (f->app_state != NULL &&
+	    ((struct tcp_app *)f->app_state)->watch != NULL)
+		watch_packet(w, f, dir, pkt);
+
 	if (f->app != APP_NONE) {
 		/* The peer's ACK tells which of our bytes it has. */
 		if (pkt->tcp_flags & TCP_ACK) {
@@ -472,14 +549,28 @@ tcp_packet(struct worker *w, const struct packet *pkt)
 			    pkt->tcp_flags, pkt->payload.p, pkt->payload.len,
 			    &env);
 	}
-	/* SMTP after STARTTLS: nothing more to read on this flow. */
-	if (f->app == APP_SMTP && f->app_state != NULL) {
-		struct tcp_app *a = f->app_state;
-		if (a->smtp != NULL && smtp_done(a->smtp)) {
-			flow_release(w, f);
-			f->app = APP_NONE;
-		}
+	struct tcp_app *a = f->app_state;
+	/*
+	 * SMTP after STARTTLS: TLS from here on a mail port or a followed
+	 * session; otherwise (or after QUIT) nothing more to read.
+	 */
+	if (f->app == APP_SMTP && a != NULL && a->smtp != NULL &&
+	    smtp_done(a->smtp)) {
+		bool tls = smtp_tls_started(a->smtp) && (a->watch != NULL ||
+		    port_in(w->cfg->tls_ports, w->cfg->n_tls_ports,
+		    f->key.sport));
+		if (a->watch != NULL)
+			a->watch->ms.starttls = smtp_tls_started(a->smtp);
+		app_parsers_free(w, f);
+		if (tls && tls_start(w, f))
+			f->app = APP_TLS;
+		else
+			app_stop(w, f);
 	}
+	/* TLS whose names are read, on a session not followed: done. */
+	if (f->app == APP_TLS && a != NULL && a->tls != NULL &&
+	    a->tls->done && a->watch == NULL)
+		app_stop(w, f);
 	flow_update_state(&w->flows, f, dir, pkt->tcp_flags);
 	if (pkt->tcp_flags & TCP_RST) {
 		/* Reset: finish now rather than at the closed timeout. */
@@ -525,8 +616,13 @@ worker_init(struct worker *w, const struct ts_config *cfg,
 		json_free(&w->json);
 		return -1;
 	}
+	struct corr_limits cl = {
+		.window = cfg->incident_window,
+		.max_lookups = cfg->corr_max_lookups,
+		.max_incidents = cfg->corr_max_incidents,
+	};
 	if (cfg->incident_window > 0 &&
-	    (w->corr = correlator_new(cfg->incident_window)) == NULL) {
+	    (w->corr = correlator_new(&cl, incident_closed, w)) == NULL) {
 		defrag_free(&w->defrag);
 		flow_table_free(&w->flows);
 		json_free(&w->json);
@@ -632,8 +728,10 @@ worker_flush(struct worker *w)
 	struct flow_limits lim = w->flows.lim;
 
 	/* Free every flow: each release delivers what it still holds. */
+	w->flushing = true;
 	flow_table_free(&w->flows);
 	flow_table_init(&w->flows, &lim, flow_release, w, &w->cnt);
+	w->flushing = false;
 	/* Then every incident is over: their summaries. */
 	incidents_expire(w, NULL);
 }
@@ -683,7 +781,10 @@ worker_packet(struct worker *w, int dlt, const struct pcap_pkthdr *h,
 	w->cnt.bytes += h->caplen;
 	/* A copy of a blank one: vector moves, where gcc makes a memset or
 	 * a compound literal a "rep stos", slow to start on every packet. */
-	pkt = blank_packet;
+	memcpy(&pkt, &blank_packet, offsetof(struct packet, tun));
+	/* The rest of tun is read only when depth says there is a tunnel. */
+	pkt.tun.tenant = 0;
+	pkt.tun.depth = 0;
 	pkt.ts = h->ts;
 	pkt.pcap_cnt = pcap_cnt;
 	pkt.datalink = dlt;
@@ -697,11 +798,16 @@ worker_packet(struct worker *w, int dlt, const struct pcap_pkthdr *h,
 	if (!w->ticked || pkt.ts.tv_sec != w->tick_last)
 		new_second(w, &pkt.ts);
 
-	st = decode_packet(&pkt, data, h->caplen, &w->cnt);
-	if (st == TS_FRAGMENT) {
+	st = decode_packet(&pkt, data, h->caplen, &w->cfg->decoder, &w->cnt);
+	/*
+	 * A whole datagram may carry a tunnel whose inner packet is a
+	 * fragment again; each round is one tunnel deeper, so the depth cap
+	 * ends the loop.
+	 */
+	while (st == TS_FRAGMENT) {
 		if (defrag_add(&w->defrag, &pkt) != TS_OK)
 			return;
-		st = decode_transport(&pkt, &w->cnt);
+		st = decode_transport(&pkt, &w->cfg->decoder, &w->cnt);
 	}
 	if (st != TS_OK)
 		return;

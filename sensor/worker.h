@@ -45,6 +45,7 @@ struct worker {
 	time_t			 corr_last;	/* last incident expiry, packet time */
 	time_t			 tick_last;	/* second of the last housekeeping */
 	bool			 ticked;		/* tick_last is set */
+	bool			 flushing;	/* worker_flush(): the input ended */
 	struct json		 json;
 
 	/* Alert volume, privacy, syslog and stats (set by worker_init and

@@ -9,7 +9,12 @@
 #               and against Suricata's EVE schema (plain and sanitized)
 #   line format tests/line_format.py: lines on a terminal, EVE in a pipe
 #               and with --stdout, fast.log in a log directory
-#   oracle      every MX question tshark decodes, typosentry decodes;
+#   report      tests/report.py: typosentry report's verdicts, escaping,
+#               errors, a generated 40 MB log in bounded memory;
+#               tests/report_browser.py: the HTML in headless Chromium
+#   oracle      every MX question tshark decodes, typosentry decodes; and
+#               as many DNS messages on port 53 and inner IP packets per
+#               encapsulation as tshark (tests/tunnel_oracle.py);
 #               community_id is tshark's on every flow of pcaps/
 #   robustness  the public captures in ../shared/pcaps under ASan+UBSan:
 #               no crash, no sanitizer report, no leak
@@ -31,6 +36,10 @@
 #               tcpreplay (needs root; skipped, saying why, without)
 #   install     make install into a DESTDIR, and the unit, man page and
 #               logrotate snippet checked with their own tools
+#   policyd     tests/policyd.py: typosentry policyd with a private Postfix
+#               (swaks rejected, accepted, deferred, held) and alone
+#               (malformed and oversized requests, timeouts, a load
+#               client past the connection cap, --daemon), both binaries
 #   sandbox     tests/sandbox.py: after start-up, the sensor cannot write
 #               or read through links out of its directories (Landlock)
 #   lint        scripts/lint.sh: cppcheck and clang-tidy find nothing
@@ -97,13 +106,25 @@ for bin in "$BIN" "$ASAN_BIN"; do
 	else ko "line format with $bin"; echo "$out" | tail -20; fi
 done
 
+# typosentry report: verdicts, escaping, errors and a big log (both
+# binaries); the HTML in headless Chromium (the plain one).
+for bin in "$BIN" "$ASAN_BIN"; do
+	if out=$($PY tests/report.py "$bin" 2>&1); then ok
+	else ko "report with $bin"; echo "$out" | tail -20; fi
+done
+if out=$($PY tests/report_browser.py "$BIN" 2>&1); then ok
+else ko "report in a browser"; echo "$out" | tail -20; fi
+
 # The decoders against tshark, on our captures and on the public ones.
 # Not on the cut and corrupt captures, nor on smtp-starttls (everything
 # after STARTTLS is encrypted: tshark and we both see no recipient) and
 # smtp-small-mtu (tshark 4.0 does not decode commands split mid-line; its
 # e2e case checks the recipients instead).
 for f in pcaps/*.pcap pcaps/*.pcapng; do
+	# The VXLAN captures are left to their e2e cases and to
+	# tests/tunnel_oracle.py: this oracle leaves tunnelled packets out.
 	case $f in *truncated*|*corrupt*|*starttls*|*small-mtu*) continue ;; esac
+	case $f in pcaps/vxlan-mx-smtp.pcap|pcaps/vxlan-two-tenants.pcap) continue ;; esac
 	if $PY tests/oracle_tshark.py "$BIN" "$f" exact; then ok
 	else ko "tshark oracle on $f"; fi
 done
@@ -112,6 +133,8 @@ if [ -d "$SHARED_PCAPS" ]; then
 	else ko "tshark oracle on $SHARED_PCAPS"; fi
 	if $PY tests/robustness.py "$ASAN_BIN" "$SHARED_PCAPS" "$SCHEMA"; then ok
 	else ko "robustness on $SHARED_PCAPS"; fi
+	if $PY tests/tunnel_oracle.py "$BIN" "$SHARED_PCAPS"; then ok
+	else ko "tunnel oracle (DNS messages, inner IP per encapsulation) on $SHARED_PCAPS"; fi
 else
 	ko "$SHARED_PCAPS is missing (the shared captures sit beside the repository)"
 fi
@@ -146,6 +169,9 @@ done
 for t in $($PY tests/redis.py --list); do
 	for bin in "$BIN" "$ASAN_BIN"; do run_py tests/redis.py "$bin" "$t"; done
 done
+for t in $($PY tests/policyd.py --list); do
+	for bin in "$BIN" "$ASAN_BIN"; do run_py tests/policyd.py "$bin" "$t"; done
+done
 run_py tests/sandbox.py "$BIN" sandbox
 run_py tests/sandbox.py "$ASAN_BIN" sandbox
 run_py tests/live.py "$BIN" live-alerts
@@ -163,7 +189,10 @@ if make --no-print-directory -s install DESTDIR="$dest" PREFIX=/usr/local >/dev/
     grep -qx "ExecStart=/usr/local/bin/typosentry -q -c /usr/local/etc/typosentry/typosentry.yaml -l /var/log/typosentry --pidfile /run/typosentry/typosentry.pid" \
 	"$p/lib/systemd/system/typosentry.service" &&
     grep -q "^/var/log/typosentry/eve.json /var/log/typosentry/fast.log {" "$p/etc/logrotate.d/typosentry" &&
-    ! grep -q "@[A-Z]*@" "$p/lib/systemd/system/typosentry.service" "$p/etc/logrotate.d/typosentry"; then
+    grep -qx "ExecStart=/usr/local/bin/typosentry policyd -q -c /usr/local/etc/typosentry/typosentry.yaml --listen inet:127.0.0.1:10040 -l /var/log/typosentry-policyd" \
+	"$p/lib/systemd/system/typosentry-policyd.service" &&
+    ! grep -q "@[A-Z]*@" "$p/lib/systemd/system/typosentry.service" \
+	"$p/lib/systemd/system/typosentry-policyd.service" "$p/etc/logrotate.d/typosentry"; then
 	ok
 else
 	ko "make install DESTDIR=$dest"
@@ -178,7 +207,8 @@ warn=""
 if make --no-print-directory -s install PREFIX="$dest" >/dev/null &&
     { ! command -v systemd-analyze >/dev/null ||
       MANPATH="$dest/share/man:" systemd-analyze verify \
-	"$dest/lib/systemd/system/typosentry.service"; } &&
+	"$dest/lib/systemd/system/typosentry.service" \
+	"$dest/lib/systemd/system/typosentry-policyd.service"; } &&
     logrotate -d "$dest/etc/logrotate.d/typosentry" >/dev/null 2>&1 &&
     warn=$(groff -man -Tutf8 -ww -z man/typosentry.8 2>&1) && [ -z "$warn" ] &&
     warn=$(MANWIDTH=80 man -l man/typosentry.8 2>&1 >/dev/null) && [ -z "$warn" ]; then

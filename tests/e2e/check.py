@@ -26,6 +26,7 @@ A case is a directory tests/e2e/NAME/ holding test.yaml:
             event_type: alert
             alert.context.typo.observed: army.ml
             dns.queries[0].rrtype: MX
+            alert.context.session.bytes_toserver: {min: 3000}   # bounds
 
 Every EVE line is validated against Suricata's schema.  Paths in args are
 relative to the repository root; "@CASE@" is replaced by the case
@@ -65,6 +66,14 @@ def matches(rec, match):
         got = lookup(rec, path)
         if got is KeyError:
             if want is not None:
+                return False
+        elif isinstance(want, dict) and set(want) <= {"min", "max"}:
+            # A number within bounds: {min: 3000}, {max: 1024}.
+            if not isinstance(got, (int, float)) or isinstance(got, bool):
+                return False
+            if "min" in want and got < want["min"]:
+                return False
+            if "max" in want and got > want["max"]:
                 return False
         elif got != want:
             return False
@@ -151,7 +160,8 @@ def main():
         if spec.get("same_flow"):
             pairs = {}
             for r in records:
-                if r.get("event_type") != "alert":
+                # DNS alerts only (an SMTP alert has no query to pair).
+                if r.get("event_type") != "alert" or "dns" not in r:
                     continue
                 key = (r["dns"]["id"], r["dns"]["queries"][0]["rrname"],
                        r["src_ip"] if r["dns"]["type"] == "request"

@@ -16,8 +16,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct packet pkt = { .datalink = dlts[cur_u8(&c) % 9] };
 	struct counters cnt = { 0 };
 	struct slice frame = cur_rest(&c);
+	static struct decode_opts opts;
 
-	switch (decode_packet(&pkt, frame.p, frame.len, &cnt)) {
+	decode_opts_default(&opts);
+
+	switch (decode_packet(&pkt, frame.p, frame.len, &opts, &cnt)) {
 	case TS_OK:
 		fuzz_touch(pkt.payload.p, pkt.payload.len);
 		break;

@@ -19,6 +19,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct counters cnt = { 0 };
 	struct defrag_table t;
 	struct timeval now = { 1000000, 0 };
+	static struct decode_opts opts;
+
+	decode_opts_default(&opts);
 
 	if (defrag_init(&t, &lim, &cnt) != 0)
 		return 0;
@@ -43,7 +46,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (defrag_add(&t, &pkt) == TS_OK) {
 			FUZZ_CHECK(pkt.l4.len <= 65535);
 			fuzz_touch(pkt.l4.p, pkt.l4.len);
-			(void)decode_transport(&pkt, &cnt);
+			(void)decode_transport(&pkt, &opts, &cnt);
 		}
 		FUZZ_CHECK(t.count <= lim.max_datagrams &&
 		    t.mem_used <= lim.max_memory);

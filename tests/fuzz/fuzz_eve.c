@@ -13,7 +13,7 @@
 
 #include "../../sensor/eve_line.h"
 #include "../../sensor/eve_reader.h"
-#include "../../sensor/verdict.h"
+#include "../../sensor/eve_verdict.h"
 #include "fuzz.h"
 
 static struct eve_doc doc;
@@ -53,7 +53,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)eve_count(d, (int)i);
 		(void)eve_index(d, (int)i, 1);
 		(void)eve_member(d, (int)i, "id");
-		(void)verdict_of(d, (int)i);
+		(void)eve_verdict_of(d, (int)i);
 		if (eve_string(d, (int)i, buf, sizeof(buf)))
 			(void)eve_time(buf, &sec, &us);
 	}

@@ -15,9 +15,15 @@ and seeds from earlier runs stay; running it twice changes nothing.
   dns_tcp        each direction of each TCP connection on port 53
   smtp           each TCP connection on an SMTP port, both directions
   smtp_address   each MAIL FROM and RCPT TO argument
+  tls            each TCP connection's TLS (after STARTTLS, or from the
+                 first byte), both directions
   typo           each question name, and the typo names of the e2e cases
   config         every YAML configuration of the repository
   worker         each capture as raw IP packets (its first 64 KB)
+  tunnel         the first frames of each capture in pcaps/ and in the
+                 shared tunnel and PPP captures (../shared/pcaps), and
+                 nested frames built here (marked below), after a byte
+                 naming the link type and the depth cap
 
 usage: tests/fuzz/make-seeds.py   (from anywhere)
 """
@@ -32,6 +38,9 @@ CORPUS = os.path.join(ROOT, "tests", "fuzz", "corpus")
 
 # The link types of fuzz_decode.c's table, in its order.
 DLTS = [1, 113, 276, 12, 228, 229, 0, 108]
+# fuzz_tunnel.c's table.
+TUNNEL_DLTS = [1, 12, 9, 50, 51, 104, 113]
+SHARED = os.path.join(ROOT, "..", "shared", "pcaps")
 DNS_PORTS = {53}
 SMTP_PORTS = {25, 587, 2525, 2626}
 
@@ -222,6 +231,7 @@ def tcp_seeds(seeds, conns):
                     if n and o + 2 + n <= len(s):
                         seeds.add("dns", s[o + 2:o + 2 + n])
                     o += 2 + n
+        tls_seeds(seeds, streams, steps)
         smtp = ports & SMTP_PORTS or any(
             s.startswith((b"EHLO", b"HELO", b"220 ")) for s in streams.values())
         if smtp:
@@ -236,6 +246,79 @@ def tcp_seeds(seeds, conns):
                 if m:
                     seeds.add("smtp_address", b"\xff" + m.group(1))
                     seeds.add("smtp_address", b"\x08" + m.group(1))
+
+
+def hand_made_nested():
+    """Frames no software here makes (hand-made, checked with tshark when
+    written): VXLAN in GRE in IPv4, GENEVE with options carrying IPv6,
+    GRE whose inner packet is the same GRE packet again (a loop the
+    depth cap ends), MPLS with a pseudowire control word."""
+    def ip4(proto, payload, src=b"\x0a\0\0\x01", dst=b"\x0a\0\0\x02"):
+        return (b"\x45\0" + u16(20 + len(payload)) + b"\0\0\0\0\x40" +
+                bytes([proto]) + b"\0\0" + src + dst + payload)
+
+    def udp(sport, dport, payload):
+        return u16(sport) + u16(dport) + u16(8 + len(payload)) + b"\0\0" + \
+            payload
+
+    eth = b"\x02" * 6 + b"\x04" * 6
+    dns = (b"\x12\x34\x01\0\0\x01\0\0\0\0\0\0\x04army\x02ml\0"
+           b"\0\x0f\0\x01")
+    inner = ip4(17, udp(40000, 53, dns))
+    vx = udp(1234, 4789, b"\x08\0\0\0\0\0\x2a\0" + eth + b"\x08\x00" +
+             inner)
+    gre_vx = ip4(47, b"\x20\0\x08\x00" + b"\0\0\0\x07" + ip4(17, vx))
+    ip6 = (b"\x60\0\0\0" + u16(len(udp(40000, 53, dns))) + b"\x11\x40" +
+           b"\x20\x01" + b"\0" * 13 + b"\x01" + b"\x20\x01" + b"\0" * 13 +
+           b"\x02" + udp(40000, 53, dns))
+    gen = ip4(17, udp(1, 6081, b"\x02\0\x86\xdd\0\0\x05\0" + b"\0" * 8 +
+                      ip6))
+    loop = ip4(47, b"\0\0\x08\x00")
+    for _ in range(20):
+        loop = ip4(47, b"\0\0\x08\x00" + loop)
+    mpls = (b"\0\x01\x00\x40" + b"\0\x02\x01\x40" + b"\0\0\0\0" + eth +
+            b"\x08\x00" + inner)
+    return [(12, gre_vx), (12, gen), (12, loop), (1, eth + b"\x88\x47" + mpls)]
+
+
+def tunnel_seeds(seeds):
+    paths = sorted(glob.glob(os.path.join(ROOT, "pcaps", "*.pcap")))
+    for sub in ("tunnels", "tcpdump"):
+        paths += sorted(glob.glob(os.path.join(SHARED, sub, "**", "*.pcap"),
+                                  recursive=True))
+    for path in paths:
+        dlt, frames = read_pcap(path)
+        if dlt not in TUNNEL_DLTS:
+            continue
+        if "tcpdump" in path and dlt in (1, 12, 113):
+            continue
+        for f in frames[:8]:
+            seeds.add("tunnel", bytes([TUNNEL_DLTS.index(dlt) | 7 << 3]) + f)
+    for dlt, f in hand_made_nested():
+        seeds.add("tunnel", bytes([TUNNEL_DLTS.index(dlt) | 7 << 3]) + f)
+
+def tls_start(s):
+    """Where TLS starts in a direction's stream, or None."""
+    if s.startswith(b"\x16\x03"):
+        return 0
+    i = s.find(b"\r\n\x16\x03")
+    return i + 2 if i >= 0 else None
+
+
+def tls_seeds(seeds, streams, steps):
+    start = {d: tls_start(streams[d]) for d in (0, 1)}
+    if start[0] is None:
+        return
+    pos, out = {0: 0, 1: 0}, b""
+    for d, data in steps:
+        at = start[d]
+        if at is not None and pos[d] + len(data) > at:
+            piece = data[max(0, at - pos[d]):]
+            for i in range(0, len(piece), 0xffff):
+                chunk = piece[i:i + 0xffff]
+                out += bytes([d | 4]) + u16(len(chunk)) + chunk
+        pos[d] += len(data)
+    seeds.add("tls", out)
 
 
 def main():
@@ -316,6 +399,8 @@ def main():
                  "gogglemial.com", "ARMY.ML.", "army.mil", "mailru.com",
                  "a" * 63 + "." + "b" * 63 + ".com"]:
         seeds.add("typo", name.encode())
+
+    tunnel_seeds(seeds)
 
     for t in sorted(seeds.new):
         print("make-seeds: %s: %d new" % (t, seeds.new[t]))

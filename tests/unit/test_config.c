@@ -174,6 +174,41 @@ full(void **state)
 	config_free(&cfg);
 }
 
+/* correlation.* table sizes and tls.ports: defaults, values, bounds. */
+static void
+correlation_keys(void **state)
+{
+	(void)state;
+	struct ts_config cfg;
+	char err[256];
+
+	config_defaults(&cfg);
+	assert_int_equal(cfg.corr_max_lookups, 1024);
+	assert_int_equal(cfg.corr_max_incidents, 1024);
+	assert_int_equal(cfg.corr_tls_bytes, 1024);
+	assert_int_equal(cfg.n_tls_ports, 3);
+	assert_int_equal(cfg.tls_ports[1], 465);
+	config_free(&cfg);
+	if (parse(&cfg, "correlation: {max-lookups: 4096, max-incidents: 16, "
+	    "tls-delivery-bytes: 2000}\ntls: {ports: [465]}\n", err,
+	    sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(cfg.corr_max_lookups, 4096);
+	assert_int_equal(cfg.corr_max_incidents, 16);
+	assert_int_equal(cfg.corr_tls_bytes, 2000);
+	assert_int_equal(cfg.n_tls_ports, 1);
+	assert_int_equal(cfg.tls_ports[0], 465);
+	config_free(&cfg);
+	assert_int_not_equal(parse(&cfg, "correlation: {max-incidents: 0}\n",
+	    err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "correlation.max-incidents"));
+	config_free(&cfg);
+	assert_int_not_equal(parse(&cfg,
+	    "correlation: {max-lookups: 1000000}\n", err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "correlation.max-lookups"));
+	config_free(&cfg);
+}
+
 /* A single value where a list is expected is a list of one. */
 static void
 scalar_is_list_of_one(void **state)
@@ -338,7 +373,7 @@ dump_of(const struct ts_config *cfg)
 	FILE *f = open_memstream(&buf, &len);
 
 	assert_non_null(f);
-	config_dump(f, cfg);
+	config_dump(f, cfg, false);
 	assert_int_equal(fclose(f), 0);
 	return buf;
 }
@@ -404,6 +439,18 @@ dump(void **state)
 	}
 	assert_true(lines >= 50);
 	free(d);
+
+	/* Only the keys the file set, as postconf -n. */
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	config_dump(f, &cfg, true);
+	assert_int_equal(fclose(f), 0);
+	assert_non_null(strstr(buf, "typo.append-tlds = [com]  # t.yaml:2\n"));
+	assert_null(strstr(buf, "# default"));
+	assert_null(strstr(buf, "typo.swap-tlds"));
+	free(buf);
 	config_free(&cfg);
 }
 
@@ -853,6 +900,7 @@ main(void)
 		cmocka_unit_test(short_error_buffer),
 		cmocka_unit_test(load_missing),
 		cmocka_unit_test(load_file),
+		cmocka_unit_test(correlation_keys),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

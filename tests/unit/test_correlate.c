@@ -38,6 +38,26 @@ rr(struct dns_rr *r, const char *name, uint16_t type, const char *rdata)
 		snprintf(r->rdata, sizeof(r->rdata), "%s", rdata);
 }
 
+static struct correlator *
+new_corr(corr_close_fn fn, uint32_t max_incidents)
+{
+	struct corr_limits lim = { .window = 600, .max_lookups = 1024,
+	    .max_incidents = max_incidents };
+
+	return correlator_new(&lim, fn, NULL);
+}
+
+static struct corr_host
+host4(const char *s)
+{
+	struct corr_host h = { .tenant = 0 };
+
+	memset(&h, 0, sizeof(h));
+	h.ip.family = AF_INET;
+	assert_int_equal(inet_pton(AF_INET, s, h.ip.bytes), 1);
+	return h;
+}
+
 static const struct incident *closed[8];
 static struct incident closed_copy[8];
 static unsigned nclosed;
@@ -56,9 +76,11 @@ lookup_then_delivery(void **state)
 {
 	static struct dns_message mx, a;
 	struct counters cnt;
-	struct correlator *c = correlator_new(600);
-	struct ip_addr client = ip4("192.0.2.1"), resolver = ip4("192.0.2.53");
+	struct correlator *c = new_corr(on_close, 1024);
+	struct corr_host client = host4("192.0.2.1");
+	struct ip_addr resolver = ip4("192.0.2.53");
 	struct ip_addr server = ip4("192.0.2.25");
+	struct corr_host server_h = { server, 0 };
 	struct timeval t0 = { 1000, 0 }, t1 = { 1001, 0 }, t2 = { 1002, 0 };
 	struct corr_link link;
 	(void)state;
@@ -74,7 +96,7 @@ lookup_then_delivery(void **state)
 	    "army.ml", "army.mil", &mx, &cnt);
 	assert_non_null(inc);
 	uint64_t id = inc->id;
-	assert_false(correlate_server(c, &server, &link));
+	assert_false(correlate_server(c, &server_h, &link));
 	/* The exchange is remembered: \4mail\4army\2ml\0 is 14 bytes. */
 	assert_true(correlate_may_be_exchange_wire(c, 14));
 	assert_false(correlate_may_be_exchange_wire(c, 13));
@@ -86,8 +108,12 @@ lookup_then_delivery(void **state)
 	a.qr = true;
 	a.nanswers = 1;
 	rr(&a.answers[0], "MAIL.army.ml.", DNS_TYPE_A, "192.0.2.25");
-	correlate_dns_addresses(c, &a);
-	assert_true(correlate_server(c, &server, &link));
+	correlate_dns_addresses(c, 0, &a);
+	assert_true(correlate_server(c, &server_h, &link));
+	/* Another tenant's address is another host. */
+	struct corr_host other = { server, 7 };
+	assert_false(correlate_server(c, &other, &link));
+	assert_true(correlate_server(c, &server_h, &link));
 	assert_string_equal(link.name, "army.ml");
 	assert_string_equal(link.exchange, "mail.army.ml");
 	assert_int_equal(link.flow_id, 77);
@@ -100,7 +126,7 @@ lookup_then_delivery(void **state)
 	    .rcpt_index = 0, .domain = "army.ml", .reply_code = 250,
 	    .reply_text = "ok" };
 	inc = correlate_rcpt(c, &t1, &client, &server, 99, "army.ml",
-	    "army.mil", &ev, &cnt);
+	    "army.mil", &ev, NULL, 0, &cnt);
 	assert_non_null(inc);
 	assert_int_equal(inc->id, id);
 	struct smtp_event msg = { .type = SMTP_EV_MESSAGE, .reply_code = 250,
@@ -109,10 +135,10 @@ lookup_then_delivery(void **state)
 	assert_int_equal(incident_severity(inc), 1);
 
 	/* Not yet idle: nothing closes; past the window, it does. */
-	correlate_expire(c, &t2, on_close, NULL, &cnt);
+	correlate_expire(c, &t2, &cnt);
 	assert_int_equal(nclosed, 0);
 	struct timeval late = { 1001 + 601, 0 };
-	correlate_expire(c, &late, on_close, NULL, &cnt);
+	correlate_expire(c, &late, &cnt);
 	assert_int_equal(nclosed, 1);
 	assert_int_equal(closed[0]->lookups, 1);
 	assert_int_equal(closed[0]->sessions, 1);
@@ -130,7 +156,7 @@ lookup_then_delivery(void **state)
 	 */
 	struct timeval later = { 5000, 0 };
 	struct incident *again = correlate_rcpt(c, &later, &client, &server,
-	    100, "army.ml", "army.mil", &ev, &cnt);
+	    100, "army.ml", "army.mil", &ev, inc, id, &cnt);
 	assert_non_null(again);
 	assert_int_not_equal(again->id, id);
 	correlate_message(c, inc, id, &msg);
@@ -145,8 +171,9 @@ two_mistakes_two_incidents(void **state)
 {
 	static struct dns_message mx;
 	struct counters cnt;
-	struct correlator *c = correlator_new(600);
-	struct ip_addr client = ip4("192.0.2.1"), resolver = ip4("192.0.2.53");
+	struct correlator *c = new_corr(on_close, 1024);
+	struct corr_host client = host4("192.0.2.1");
+	struct ip_addr resolver = ip4("192.0.2.53");
 	struct timeval t = { 5, 0 };
 	(void)state;
 
@@ -162,21 +189,90 @@ two_mistakes_two_incidents(void **state)
 	/* The same name again: the same incident. */
 	assert_int_equal(correlate_dns(c, &t, &client, &resolver, 3,
 	    "army.ml", "army.mil", &mx, &cnt)->id, ida);
-	correlate_expire(c, NULL, on_close, NULL, &cnt);
+	correlate_expire(c, NULL, &cnt);
 	assert_int_equal(nclosed, 2);
 	for (unsigned i = 0; i < 2; i++)
 		assert_int_equal(incident_severity(closed[i]), 3);
 	correlator_free(c);
 }
 
-static unsigned nclosed_count;
+/*
+ * A dual-stack host: the MX and AAAA lookups over IPv4, the session over
+ * IPv6 to the AAAA address; one incident lists both client addresses and
+ * the session's verdict.  A second host's session to the same exchange
+ * joins the lookup's incident too (and shows as a third client).
+ */
+static void
+dual_stack_one_incident(void **state)
+{
+	static struct dns_message mx, aaaa;
+	struct counters cnt;
+	struct correlator *c = new_corr(on_close, 16);
+	struct corr_host client4 = host4("192.0.2.1"), client6, server6;
+	struct ip_addr resolver = ip4("192.0.2.53");
+	struct timeval t0 = { 2000, 0 }, t1 = { 2001, 0 };
+	struct corr_link link;
+	(void)state;
+
+	memset(&cnt, 0, sizeof(cnt));
+	memset(&client6, 0, sizeof(client6));
+	memset(&server6, 0, sizeof(server6));
+	client6.ip.family = server6.ip.family = AF_INET6;
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8::1", client6.ip.bytes), 1);
+	assert_int_equal(inet_pton(AF_INET6, "2001:db8::25", server6.ip.bytes), 1);
+	nclosed = 0;
+	mx.qr = true;
+	mx.nanswers = 1;
+	rr(&mx.answers[0], "army.ml", DNS_TYPE_MX, "mail.army.ml");
+	struct incident *inc = correlate_dns(c, &t0, &client4, &resolver, 1,
+	    "army.ml", "army.mil", &mx, &cnt);
+	uint64_t id = inc->id;
+	aaaa.qr = true;
+	aaaa.nanswers = 2;
+	rr(&aaaa.answers[0], "mail.army.ml", DNS_TYPE_AAAA, "2001:db8::25");
+	rr(&aaaa.answers[1], "mail.army.ml", DNS_TYPE_A, "192.0.2.25");
+	correlate_dns_addresses(c, 0, &aaaa);
+	assert_true(correlate_server(c, &server6, &link));
+	struct corr_host server4 = host4("192.0.2.25");
+	assert_true(correlate_server(c, &server4, &link));
+	assert_true(correlate_server(c, &server6, &link));
+	assert_int_equal(link.incident, id);
+
+	struct incident *s = correlate_session(c, &t1, &client6, &server6, 42,
+	    &link, &cnt);
+	assert_int_equal(s->id, id);
+	assert_int_equal(s->nclients, 2);
+	assert_int_equal(s->sessions, 1);
+	struct corr_session cs = { .client = client6.ip, .server = server6.ip,
+	    .sport = 25, .verdict = VERDICT_LIKELY_DELIVERED, .tls = true,
+	    .app_bytes_toserver = 4000, .flow_id = 42 };
+	correlate_session_end(c, s, id, &cs);
+	struct corr_host other = host4("198.51.100.7");
+	assert_int_equal(correlate_session(c, &t1, &other, &server4, 43,
+	    &link, &cnt)->id, id);
+	correlate_expire(c, NULL, &cnt);
+	assert_int_equal(nclosed, 1);
+	assert_int_equal(cnt.incidents_opened, 1);
+	assert_int_equal(closed[0]->nclients, 3);
+	assert_int_equal(closed[0]->sessions, 2);
+	assert_int_equal(closed[0]->verdict, VERDICT_LIKELY_DELIVERED);
+	assert_int_equal(closed[0]->app_bytes, 4000);
+	assert_int_equal(incident_severity(closed[0]), 1);
+	assert_int_equal(closed[0]->closed_by, CLOSE_END);
+	correlator_free(c);
+}
+
+static unsigned nclosed_count, nclosed_early;
 
 static void
 count_close(void *ctx, const struct incident *inc)
 {
 	(void)ctx;
 	assert_true(inc->open);
-	nclosed_count++;
+	if (inc->closed_by == CLOSE_EARLY)
+		nclosed_early++;
+	else
+		nclosed_count++;
 }
 
 /*
@@ -187,6 +283,7 @@ count_close(void *ctx, const struct incident *inc)
  */
 #define CH_CLIENTS	48
 #define CH_NAMES	48
+#define CH_TABLE	1024
 static void
 incident_table_churn(void **state)
 {
@@ -198,7 +295,7 @@ incident_table_churn(void **state)
 		unsigned long	touch;
 	} model[CH_CLIENTS][CH_NAMES];
 	struct counters cnt;
-	struct correlator *c = correlator_new(600);
+	struct correlator *c = new_corr(count_close, CH_TABLE);
 	struct ip_addr resolver = ip4("192.0.2.53");
 	struct timeval t = { 100000, 0 };
 	uint32_t rnd = 12345;
@@ -214,11 +311,11 @@ incident_table_churn(void **state)
 		char addr[32], name[32];
 		snprintf(addr, sizeof(addr), "10.0.%u.%u", ci / 8, ci % 8 + 1);
 		snprintf(name, sizeof(name), "typo%u.ml", ni);
-		struct ip_addr client = ip4(addr);
+		struct corr_host client = host4(addr);
 		if (rnd % 7 == 0)
 			t.tv_sec++;
 
-		if (!model[ci][ni].open && open == CORR_INCIDENTS) {
+		if (!model[ci][ni].open && open == CH_TABLE) {
 			unsigned long best = ~0UL;
 			unsigned bi = 0, bj = 0;
 			for (unsigned i = 0; i < CH_CLIENTS; i++)
@@ -256,18 +353,20 @@ incident_table_churn(void **state)
 						want++;
 					}
 			nclosed_count = 0;
-			correlate_expire(c, &t, count_close, NULL, &cnt);
+			correlate_expire(c, &t, &cnt);
 			assert_int_equal(nclosed_count, want);
 			open -= want;
 		}
 	}
 	assert_true(evicted > 0);
-	assert_int_equal(cnt.incidents_evicted, evicted);
+	/* Every incident pushed out had its summary written first. */
+	assert_int_equal(cnt.incidents_closed_early, evicted);
+	assert_int_equal(nclosed_early, evicted);
 	nclosed_count = 0;
-	correlate_expire(c, NULL, count_close, NULL, &cnt);
+	correlate_expire(c, NULL, &cnt);
 	assert_int_equal(nclosed_count, open);
 	assert_int_equal(cnt.incidents_opened,
-	    cnt.incidents_closed + cnt.incidents_evicted);
+	    cnt.incidents_closed + cnt.incidents_closed_early);
 	correlator_free(c);
 }
 
@@ -278,6 +377,7 @@ main(void)
 		cmocka_unit_test(lookup_then_delivery),
 		cmocka_unit_test(two_mistakes_two_incidents),
 		cmocka_unit_test(incident_table_churn),
+		cmocka_unit_test(dual_stack_one_incident),
 	};
 
 	return cmocka_run_group_tests_name("correlate", tests, NULL, NULL);

@@ -211,6 +211,8 @@ frame_free(struct frame *f)
 	f->data = NULL;
 }
 
+static struct decode_opts opts;
+
 /* Decodes the first caplen bytes of f from a heap copy of that size. */
 static enum ts_status
 decode_n(struct frame *f, size_t caplen, int dlt, struct packet *pkt,
@@ -224,7 +226,8 @@ decode_n(struct frame *f, size_t caplen, int dlt, struct packet *pkt,
 	memset(pkt, 0, sizeof(*pkt));
 	memset(cnt, 0, sizeof(*cnt));
 	pkt->datalink = dlt;
-	return decode_packet(pkt, f->data, caplen, cnt);
+	decode_opts_default(&opts);
+	return decode_packet(pkt, f->data, caplen, &opts, cnt);
 }
 
 static enum ts_status

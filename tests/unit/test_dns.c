@@ -411,8 +411,12 @@ rdata_past_its_fields(void **state)
 	labels(&m, "mx1");
 	pointer(&m, q);
 	putn(&m, "\x01x\x00", 3);			/* left over */
-	assert_int_equal(decode(&m, &cnt), TS_INVALID);
-	expect_counters(&cnt, "dns_messages", 1, "dns_malformed", 1, NULL);
+	/* The question is whole: partial, the answer left out. */
+	assert_int_equal(decode(&m, &cnt), TS_OK);
+	assert_int_equal(out.nqueries, 1);
+	assert_int_equal(out.nanswers, 0);
+	expect_counters(&cnt, "dns_messages", 1, "dns_partial", 1,
+	    "dns_responses", 1, "dns_mx_questions", 1, NULL);
 
 	m.len = 0;
 	header(&m, 9, 0x8180, 1, 1, 0, 0);
@@ -421,8 +425,10 @@ rdata_past_its_fields(void **state)
 	pointer(&m, q);
 	rr(&m, DNS_TYPE_A, 60, 5);
 	putn(&m, "\xc0\x00\x02\x01\x00", 5);
-	assert_int_equal(decode(&m, &cnt), TS_INVALID);
-	expect_counters(&cnt, "dns_messages", 1, "dns_malformed", 1, NULL);
+	assert_int_equal(decode(&m, &cnt), TS_OK);
+	assert_int_equal(out.nanswers, 0);
+	expect_counters(&cnt, "dns_messages", 1, "dns_partial", 1,
+	    "dns_responses", 1, NULL);
 	msg_free(&m);
 }
 
@@ -626,6 +632,26 @@ expect_malformed(struct msg *m, const char *what)
 	msg_free(m);
 }
 
+/*
+ * A message whose header and questions are whole but a later record is
+ * not: partial.  Its questions are decoded, its answers left out.
+ */
+static void
+expect_partial(struct msg *m, const char *what)
+{
+	struct counters cnt;
+	enum ts_status st = decode(m, &cnt);
+
+	if (st != TS_OK)
+		fail_msg("%s: status %d, expected TS_OK (partial)", what, st);
+	if (cnt.dns_partial != 1 || cnt.dns_malformed != 0 ||
+	    out.nqueries == 0 || out.nanswers != 0)
+		fail_msg("%s: partial %d, malformed %d, %u questions, %u answers",
+		    what, (int)cnt.dns_partial, (int)cnt.dns_malformed,
+		    out.nqueries, out.nanswers);
+	msg_free(m);
+}
+
 static void
 compression_loop(void **state)
 {
@@ -659,7 +685,7 @@ compression_loop(void **state)
 	pointer(&m, m.len);
 	rr(&m, DNS_TYPE_A, 1, 4);
 	put32(&m, 0x7f000001);
-	expect_malformed(&m, "answer owner pointer to itself");
+	expect_partial(&m, "answer owner pointer to itself");
 }
 
 /*
@@ -695,7 +721,7 @@ forward_pointer(void **state)
 	put32(&m, 0xc0000201);
 	m.b[fwd] = (uint8_t)(0xc0 | mx >> 8);
 	m.b[fwd + 1] = (uint8_t)mx;
-	expect_malformed(&m, "MX exchange pointing forward");
+	expect_partial(&m, "MX exchange pointing forward");
 
 	/* An answer owner pointing into the name of a later record. */
 	header(&m, 7, 0x8180, 1, 2, 0, 0);
@@ -707,7 +733,7 @@ forward_pointer(void **state)
 	name(&m, "later.example.com");
 	rr(&m, DNS_TYPE_A, 60, 4);
 	put32(&m, 0xc0000202);
-	expect_malformed(&m, "answer owner pointing forward");
+	expect_partial(&m, "answer owner pointing forward");
 
 	/* A pointer beyond the end of the message. */
 	header(&m, 7, 0x0100, 1, 0, 0, 0);
@@ -731,7 +757,7 @@ truncated_records(void **state)
 	put16(&m, 10);
 	labels(&m, "mx");
 	pointer(&m, q);
-	expect_malformed(&m, "rdata length past the end");
+	expect_partial(&m, "rdata length past the end");
 
 	/* An MX exchange running past its rdata length. */
 	header(&m, 8, 0x8180, 1, 1, 0, 0);
@@ -742,7 +768,7 @@ truncated_records(void **state)
 	put16(&m, 10);
 	labels(&m, "mx");
 	pointer(&m, q);
-	expect_malformed(&m, "exchange past its rdata");
+	expect_partial(&m, "exchange past its rdata");
 
 	/* A record cut inside its TTL. */
 	header(&m, 8, 0x8180, 1, 1, 0, 0);
@@ -752,7 +778,7 @@ truncated_records(void **state)
 	put16(&m, DNS_TYPE_MX);
 	put16(&m, CLASS_IN);
 	put16(&m, 0);
-	expect_malformed(&m, "cut inside the TTL");
+	expect_partial(&m, "cut inside the TTL");
 
 	/* A label longer than what is left. */
 	header(&m, 8, 0x0100, 1, 0, 0, 0);
@@ -800,7 +826,7 @@ question_count_lies(void **state)
 	header(&m, 9, 0x8180, 1, 65535, 65535, 65535);
 	name(&m, "example.com");
 	question(&m, DNS_TYPE_MX);
-	expect_malformed(&m, "every record count 65535");
+	expect_partial(&m, "every record count 65535");
 }
 
 /* Every prefix of a valid response: counted, never a crash. */
@@ -814,6 +840,7 @@ every_truncation(void **state)
 	header(&m, 10, 0x8180, 1, 2, 0, 1);
 	size_t q = name(&m, "example.com");
 	question(&m, DNS_TYPE_MX);
+	size_t qend = m.len;
 	pointer(&m, q);
 	rr(&m, DNS_TYPE_MX, 3600, 2 + 4 + 2);
 	put16(&m, 10);
@@ -823,6 +850,7 @@ every_truncation(void **state)
 	pointer(&m, q);
 	rr(&m, DNS_TYPE_CNAME, 3600, 2);
 	pointer(&m, mx);
+	size_t anend = m.len;
 	pointer(&m, mx);
 	rr(&m, DNS_TYPE_AAAA, 3600, 16);
 	for (int i = 0; i < 16; i++)
@@ -837,11 +865,21 @@ every_truncation(void **state)
 			assert_int_equal(st, TS_TRUNCATED);
 			expect_counters(&cnt, "dns_messages", 1,
 			    "dns_truncated", 1, NULL);
-		} else {
+		} else if (len < qend) {
 			if (st != TS_INVALID)
 				fail_msg("length %zu: status %d", len, st);
 			expect_counters(&cnt, "dns_messages", 1,
 			    "dns_malformed", 1, NULL);
+		} else {
+			/*
+			 * The question whole, a record cut: partial, the
+			 * answers kept only when both are whole.
+			 */
+			if (st != TS_OK || cnt.dns_partial != 1 ||
+			    out.nqueries != 1 ||
+			    out.nanswers != (len >= anend ? 2u : 0u))
+				fail_msg("length %zu: status %d, not partial",
+				    len, st);
 		}
 	}
 	msg_free(&m);

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "../../sensor/eve_line.h"
-#include "../../sensor/verdict.h"
+#include "../../sensor/eve_verdict.h"
 
 static struct eve_doc *d;
 static char line[4096];
@@ -165,7 +165,7 @@ terminal_safe(void **state)
 	assert_string_equal(small, "ab\\x01");
 }
 
-static enum verdict
+static enum eve_verdict
 verdict(const char *inc)
 {
 	char rec[1024];
@@ -173,7 +173,7 @@ verdict(const char *inc)
 	snprintf(rec, sizeof(rec), "{\"alert\":{\"context\":{\"incident\":%s}}}",
 	    inc);
 	assert_int_equal(eve_parse(d, rec, strlen(rec)), 0);
-	return verdict_of(d, eve_path(d, 0, "alert.context.incident"));
+	return eve_verdict_of(d, eve_path(d, 0, "alert.context.incident"));
 }
 
 static void
@@ -182,35 +182,39 @@ verdicts(void **state)
 	(void)state;
 	/* Derived from the evidence of today's summaries. */
 	assert_int_equal(verdict("{\"smtp_sessions\":1,\"message_accepted\":"
-	    "true,\"recipient_accepted\":true}"), VERDICT_DELIVERED);
+	    "true,\"recipient_accepted\":true}"), EVE_VERDICT_DELIVERED);
 	assert_int_equal(verdict("{\"lookups\":2,\"smtp_sessions\":0,"
-	    "\"message_accepted\":false}"), VERDICT_LOOKUP_ONLY);
+	    "\"message_accepted\":false}"), EVE_VERDICT_LOOKUP_ONLY);
 	assert_int_equal(verdict("{\"smtp_sessions\":1,\"recipients\":["
 	    "\"<m@gmial.com>\"],\"recipient_accepted\":false,"
 	    "\"message_accepted\":false,\"bytes_sent\":0}"),
-	    VERDICT_NOT_DELIVERED);
+	    EVE_VERDICT_NOT_DELIVERED);
 	assert_int_equal(verdict("{\"smtp_sessions\":1,\"recipients\":[\"<a>\"],"
 	    "\"recipient_accepted\":true,\"bytes_sent\":3000}"),
-	    VERDICT_LIKELY_DELIVERED);
+	    EVE_VERDICT_LIKELY_DELIVERED);
 	assert_int_equal(verdict("{\"smtp_sessions\":1,\"recipients\":[\"<a>\"],"
-	    "\"recipient_accepted\":true,\"bytes_sent\":0}"), VERDICT_UNKNOWN);
+	    "\"recipient_accepted\":true,\"bytes_sent\":0}"), EVE_VERDICT_UNKNOWN);
 	/* STARTTLS: a session, no recipient readable. */
 	assert_int_equal(verdict("{\"smtp_sessions\":1,\"recipients\":[]}"),
-	    VERDICT_UNKNOWN);
+	    EVE_VERDICT_UNKNOWN);
 	/* Given by the sensor: taken as it is. */
 	assert_int_equal(verdict("{\"verdict\":\"not-delivered\","
-	    "\"message_accepted\":true}"), VERDICT_NOT_DELIVERED);
+	    "\"message_accepted\":true}"), EVE_VERDICT_NOT_DELIVERED);
 	assert_int_equal(verdict("{\"verdict\":\"likely-delivered\"}"),
-	    VERDICT_LIKELY_DELIVERED);
+	    EVE_VERDICT_LIKELY_DELIVERED);
 	assert_int_equal(verdict("{\"verdict\":\"unknown\",\"smtp_sessions\":0}"),
-	    VERDICT_LOOKUP_ONLY);
+	    EVE_VERDICT_LOOKUP_ONLY);
 	assert_int_equal(verdict("{\"verdict\":\"unknown\",\"smtp_sessions\":1}"),
-	    VERDICT_UNKNOWN);
+	    EVE_VERDICT_UNKNOWN);
+	/* A TLS session to the exchange, no SMTP readable: not lookup only. */
+	assert_int_equal(verdict("{\"verdict\":\"unknown\",\"smtp_sessions\":0,"
+	    "\"sessions\":[{\"tls\":true,\"verdict\":\"unknown\"}]}"),
+	    EVE_VERDICT_UNKNOWN);
 	assert_int_equal(verdict("{\"verdict\":\"maybe\",\"smtp_sessions\":1}"),
-	    VERDICT_UNKNOWN);
-	assert_string_equal(verdict_label(VERDICT_LIKELY_DELIVERED),
+	    EVE_VERDICT_UNKNOWN);
+	assert_string_equal(eve_verdict_label(EVE_VERDICT_LIKELY_DELIVERED),
 	    "likely delivered");
-	assert_string_equal(verdict_name(VERDICT_NOT_DELIVERED), "not-delivered");
+	assert_string_equal(eve_verdict_name(EVE_VERDICT_NOT_DELIVERED), "not-delivered");
 }
 
 int

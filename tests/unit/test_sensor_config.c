@@ -177,10 +177,23 @@ default_filter(void **state)
 	pcap_t *p;
 
 	(void)state;
-	f = live_default_filter(dns, 2, smtp, 2);
+	f = live_default_filter(dns, 2, smtp, 2, NULL);
 	assert_non_null(f);
 	assert_non_null(strstr(f, "port 53 or port 5353 or tcp port 25 or "
 	    "tcp port 587 or (ip[6:2] & 0x1fff != 0)"));
+	/* With the default encapsulations, what each needs, before VLANs. */
+	struct decode_opts dec;
+	decode_opts_default(&dec);
+	char *t = live_default_filter(dns, 2, smtp, 2, &dec);
+	assert_non_null(t);
+	assert_non_null(strstr(t, "tcp port 587 or udp dst port 4789 or "
+	    "udp dst port 6081 or udp dst port 4754 or ip proto 47 or "
+	    "ip6 proto 47 or ip proto 4 or ip proto 41 or ip6 proto 4 or "
+	    "ip6 proto 41 or ether proto 0x8847 or ether proto 0x8848 or "
+	    "ether proto 0x8864 or (ip[6:2]"));
+	assert_true(strstr(t, "ether proto") < strstr(t, " or (vlan and ("));
+	free(f);
+	f = t;
 	assert_non_null(strstr(f, " or (vlan and ("));
 	/* It compiles for the link types of live capture ("any" too). */
 	static const int dlts[] = { DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2,
