@@ -86,6 +86,215 @@ to_network(int dlt, struct cursor *c)
 	return !c->err && (type == 0x0800 || type == 0x86dd);
 }
 
+/*
+ * Bytes of the packet from its network header, big-endian, as the BPF
+ * program loads them: a read past the end marks the packet bad (the
+ * kernel's program returns 0 there) and gives 0.
+ */
+struct net_bytes {
+	const uint8_t	*p;
+	size_t		 len;
+	bool		 bad;
+};
+
+static uint32_t
+rd(struct net_bytes *r, size_t off, size_t n)
+{
+	uint32_t v = 0;
+
+	if (off > r->len || n > r->len - off) {
+		r->bad = true;
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		v = v << 8 | r->p[off + i];
+	return v;
+}
+
+/* The four words of an IPv6 address at off, XORed. */
+static uint32_t
+fold6(struct net_bytes *r, size_t off)
+{
+	return rd(r, off, 4) ^ rd(r, off + 4, 4) ^ rd(r, off + 8, 4) ^
+	    rd(r, off + 12, 4);
+}
+
+static bool
+port_listed(const uint16_t *ports, unsigned n, uint16_t port)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (ports[i] == port)
+			return true;
+	return false;
+}
+
+/* The tunnels the fanout follows (as the decoder, by configuration). */
+enum fan_tunnel { FT_NONE, FT_VXLAN, FT_GENEVE, FT_GRE_UDP, FT_GRE, FT_IPIP };
+
+static enum fan_tunnel
+udp_tunnel(const struct decode_opts *o, uint16_t dport)
+{
+	if (o->vxlan && port_listed(o->vxlan_ports, o->n_vxlan_ports, dport))
+		return FT_VXLAN;
+	if (o->geneve && port_listed(o->geneve_ports, o->n_geneve_ports,
+	    dport))
+		return FT_GENEVE;
+	if (o->gre && port_listed(o->gre_udp_ports, o->n_gre_udp_ports,
+	    dport))
+		return FT_GRE_UDP;
+	return FT_NONE;
+}
+
+static enum fan_tunnel
+ip_tunnel(const struct decode_opts *o, uint8_t proto)
+{
+	if (o->gre && proto == IPPROTO_GRE)
+		return FT_GRE;
+	if (o->ipip && (proto == IPPROTO_IPIP || proto == IPPROTO_IPV6))
+		return FT_IPIP;
+	return FT_NONE;
+}
+
+#define NO_INNER	SIZE_MAX
+
+/* An Ethernet frame at e, one VLAN tag allowed: its IP header's offset. */
+static size_t
+inner_ethernet(struct net_bytes *r, size_t e)
+{
+	uint32_t type = rd(r, e + 12, 2);
+
+	if (type == 0x8100 || type == 0x88a8) {
+		type = rd(r, e + 16, 2);
+		return type == 0x0800 || type == 0x86dd ? e + 18 : NO_INNER;
+	}
+	return type == 0x0800 || type == 0x86dd ? e + 14 : NO_INNER;
+}
+
+/* GRE version 0 at g (RFC 2784/2890, ERSPAN I-III): the inner IP header. */
+static size_t
+inner_gre(const struct decode_opts *o, struct net_bytes *r, size_t g)
+{
+	uint32_t flags = rd(r, g, 2), proto = rd(r, g + 2, 2);
+	size_t off = g + 4;
+
+	if (flags & 0x4fff)	/* routing, recursion, ack, version: not ours */
+		return NO_INNER;
+	off += (flags & 0x8000) ? 4 : 0;
+	off += (flags & 0x2000) ? 4 : 0;
+	off += (flags & 0x1000) ? 4 : 0;
+	switch (proto) {
+	case 0x0800:
+	case 0x86dd:
+		return off;
+	case 0x6558:
+		return inner_ethernet(r, off);
+	case 0x88be:		/* ERSPAN II, or I without a sequence */
+		if (!o->erspan)
+			return NO_INNER;
+		return inner_ethernet(r, (flags & 0x1000) ? off + 8 : off);
+	case 0x22eb:		/* ERSPAN III, O: platform subheader */
+		if (!o->erspan)
+			return NO_INNER;
+		return inner_ethernet(r, (rd(r, off + 11, 1) & 1) ? off + 20 :
+		    off + 12);
+	default:
+		return NO_INNER;
+	}
+}
+
+/* The tunnel's payload at l4 (UDP header, or GRE): the inner IP header. */
+static size_t
+inner_of(const struct decode_opts *o, struct net_bytes *r,
+    enum fan_tunnel t, size_t l4)
+{
+	uint32_t b, proto;
+	size_t in;
+
+	switch (t) {
+	case FT_VXLAN:
+		if (!(rd(r, l4 + 8, 1) & 0x08))
+			return NO_INNER;
+		return inner_ethernet(r, l4 + 16);
+	case FT_GENEVE:
+		b = rd(r, l4 + 8, 1);
+		if (b & 0xc0)
+			return NO_INNER;
+		in = l4 + 16 + (size_t)(b & 0x3f) * 4;
+		proto = rd(r, l4 + 10, 2);
+		if (proto == 0x6558)
+			return inner_ethernet(r, in);
+		return proto == 0x0800 || proto == 0x86dd ? in : NO_INNER;
+	case FT_GRE_UDP:
+		return inner_gre(o, r, l4 + 8);
+	case FT_GRE:
+		return inner_gre(o, r, l4);
+	case FT_IPIP:
+		return l4;
+	default:
+		return NO_INNER;
+	}
+}
+
+/*
+ * The client rule at the IP header at 0, then once more inside a tunnel
+ * the fanout follows; a tunnel inside that, or one that cannot be read,
+ * gives the symmetric hash of its endpoints (source XOR destination), so
+ * that both directions still meet.  The same reads as fanout_program().
+ */
+static uint32_t
+client_of(const struct ts_config *cfg, struct net_bytes *r)
+{
+	const struct decode_opts *o = &cfg->decoder;
+	uint32_t sym = 0;
+	size_t ip = 0;
+
+	for (int level = 0; level < 2; level++) {
+		uint32_t v = rd(r, ip, 1) >> 4, src, dst;
+		uint8_t proto;
+		size_t l4;
+
+		if (v == 4) {
+			rd(r, ip + 16, 4);
+			src = rd(r, ip + 12, 4);
+			dst = rd(r, ip + 16, 4);
+			sym = src ^ dst;
+			if (rd(r, ip + 6, 2) & 0x3fff)
+				return dst;
+			proto = (uint8_t)rd(r, ip + 9, 1);
+			l4 = ip + (rd(r, ip, 1) & 0xf) * 4;
+		} else if (v == 6) {
+			rd(r, ip + 36, 4);
+			src = fold6(r, ip + 8);
+			dst = fold6(r, ip + 24);
+			sym = src ^ dst;
+			proto = (uint8_t)rd(r, ip + 6, 1);
+			if (proto == 44)
+				return dst;
+			l4 = ip + 40;
+		} else
+			return level == 0 ? 0 : sym;
+		enum fan_tunnel t = ip_tunnel(o, proto);
+		if (t == FT_NONE && proto != IPPROTO_TCP &&
+		    proto != IPPROTO_UDP)
+			return dst;
+		if (t == FT_NONE) {
+			uint16_t sport = (uint16_t)rd(r, l4, 2);
+			uint16_t dport = (uint16_t)rd(r, l4 + 2, 2);
+			if (proto == IPPROTO_UDP)
+				t = udp_tunnel(o, dport);
+			if (t == FT_NONE)
+				return source_is_client(cfg, sport, dport) ?
+				    src : dst;
+		}
+		if (level > 0)
+			return sym;
+		ip = inner_of(o, r, t, l4);
+		if (ip == NO_INNER)
+			return sym;
+	}
+	return sym;	/* not reached: level 1 returns */
+}
+
 uint32_t
 fanout_hash(const struct ts_config *cfg, int dlt, const uint8_t *data,
     size_t caplen, struct counters *scratch)
@@ -95,85 +304,86 @@ fanout_hash(const struct ts_config *cfg, int dlt, const uint8_t *data,
 	(void)scratch;
 	if (!to_network(dlt, &c))
 		return 0;
-	struct cursor ip = c;
-	uint8_t vihl = cur_u8(&c);
-	if (c.err)
-		return 0;
-	if (vihl >> 4 == 4) {
-		cur_skip(&c, 5);
-		uint16_t frag = cur_u16(&c);
-		cur_skip(&c, 1);
-		uint8_t proto = cur_u8(&c);
-		cur_skip(&c, 2);
-		uint32_t src = cur_u32(&c), dst = cur_u32(&c);
-		if (c.err)
-			return 0;
-		if ((frag & 0x3fff) != 0 ||
-		    (proto != IPPROTO_TCP && proto != IPPROTO_UDP))
-			return dst;
-		cur_skip(&ip, (size_t)(vihl & 0xf) * 4);
-		uint16_t sport = cur_u16(&ip), dport = cur_u16(&ip);
-		if (ip.err)
-			return 0;
-		return source_is_client(cfg, sport, dport) ? src : dst;
-	}
-	if (vihl >> 4 == 6) {
-		uint32_t src = 0, dst = 0;
-		cur_skip(&c, 5);
-		uint8_t next = cur_u8(&c);
-		cur_skip(&c, 1);
-		for (int i = 0; i < 4; i++)
-			src ^= cur_u32(&c);
-		for (int i = 0; i < 4; i++)
-			dst ^= cur_u32(&c);
-		if (c.err)
-			return 0;
-		if (next == 44 || (next != IPPROTO_TCP && next != IPPROTO_UDP))
-			return dst;
-		uint16_t sport = cur_u16(&c), dport = cur_u16(&c);
-		if (c.err)
-			return 0;
-		return source_is_client(cfg, sport, dport) ? src : dst;
-	}
-	return 0;
+	struct net_bytes r = { c.p, (size_t)(c.end - c.p), false };
+	uint32_t h = client_of(cfg, &r);
+	return r.bad ? 0 : h;
 }
 
-/* A program being written, with jumps to labels fixed at the end. */
+/*
+ * A program being written: labels are numbers handed out by new_label(),
+ * jumps to them fixed at the end (forward only, as classic BPF wants).
+ * Scratch memory: M_SPORT/M_DPORT the ports, M_SERVER choose()'s flag and
+ * GRE's protocol, M_IP the IP header's offset, M_L4 the transport header's,
+ * M_TMP GRE's flags, M_SYM the symmetric hash, M_OFF a running offset.
+ * Every load is indirect: X holds an offset from the network header.
+ */
+enum { M_SPORT, M_DPORT, M_SERVER, M_IP, M_L4, M_TMP, M_SYM, M_OFF };
+
+#define ASM_LABELS	160
+#define ASM_FIXES	640
+
 struct asm_ctx {
 	struct sock_filter	*p;
 	size_t			 n;
+	uint32_t		 base;	/* where offset 0 is */
 	bool			 overflow;
-	/* Jumps waiting for a label: instruction, which branch, label. */
-	struct { size_t at; int branch; int label; } fix[256];
+	struct { size_t at; int branch; int label; } fix[ASM_FIXES];
 	size_t			 nfix;
-	size_t			 label_at[32];
+	size_t			 label_at[ASM_LABELS];
+	int			 nlabels;
 };
 
-enum { L_V4, L_V6, L_RET0, L_PORTS4, L_PORTS6, L_V4SRC, L_V4DST, L_V6SRC,
-    L_V6DST, L_MIX, L_CHOOSE, L_NEXT = -1 };
+#define L_NEXT	(-1)
 
-/* choose()'s own labels, L_CHOOSE + 4 * k + these. */
-enum { C_SS, C_D, C_CMP, C_TIE };
+static int
+new_label(struct asm_ctx *a)
+{
+	if (a->nlabels >= ASM_LABELS) {
+		a->overflow = true;
+		return 0;
+	}
+	a->label_at[a->nlabels] = SIZE_MAX;
+	return a->nlabels++;
+}
+
+static void
+want(struct asm_ctx *a, int branch, int l)
+{
+	if (a->nfix >= ASM_FIXES) {
+		a->overflow = true;
+		return;
+	}
+	a->fix[a->nfix].at = a->n;
+	a->fix[a->nfix].branch = branch;
+	a->fix[a->nfix++].label = l;
+}
 
 static void
 emit(struct asm_ctx *a, uint16_t code, int jt, int jf, uint32_t k)
 {
-	if (a->n >= FANOUT_PROG_MAX || a->nfix + 2 > 256) {
+	if (a->n >= FANOUT_PROG_MAX) {
 		a->overflow = true;
 		return;
 	}
+	if (jt != L_NEXT)
+		want(a, 0, jt);
+	if (jf != L_NEXT)
+		want(a, 1, jf);
 	struct sock_filter ins = { code, 0, 0, k };
-	if (jt != L_NEXT) {
-		a->fix[a->nfix].at = a->n;
-		a->fix[a->nfix].branch = 0;
-		a->fix[a->nfix++].label = jt;
-	}
-	if (jf != L_NEXT) {
-		a->fix[a->nfix].at = a->n;
-		a->fix[a->nfix].branch = 1;
-		a->fix[a->nfix++].label = jf;
-	}
 	a->p[a->n++] = ins;
+}
+
+static void
+op(struct asm_ctx *a, uint16_t code, uint32_t k)
+{
+	emit(a, code, L_NEXT, L_NEXT, k);
+}
+
+static void
+jump(struct asm_ctx *a, int l)
+{
+	want(a, 2, l);
+	op(a, BPF_JMP | BPF_JA, 0);
 }
 
 static void
@@ -182,78 +392,421 @@ label(struct asm_ctx *a, int l)
 	a->label_at[l] = a->n;
 }
 
+/* A = the packet's size bytes at X + off (from the network header). */
+static void
+load(struct asm_ctx *a, uint16_t size, uint32_t off)
+{
+	op(a, BPF_LD | size | BPF_IND, a->base + off);
+}
+
 /*
- * M[0] sport, M[1] dport: to src_label (the source is the client) or
- * dst_label, as source_is_client(); k numbers its labels.
+ * M_SPORT, M_DPORT: to src_label (the source is the client) or
+ * dst_label, as source_is_client().
  */
 static void
-choose(struct asm_ctx *a, const struct ts_config *cfg, int k, int src_label,
+choose(struct asm_ctx *a, const struct ts_config *cfg, int src_label,
     int dst_label)
 {
-	int base = L_CHOOSE + 4 * k;
+	int ss = new_label(a), d = new_label(a), cmp = new_label(a),
+	    tie = new_label(a);
 
-	/* M[2]: the source port is a server port. */
-	emit(a, BPF_LD | BPF_MEM, L_NEXT, L_NEXT, 0);
+	/* M_SERVER: the source port is a server port. */
+	op(a, BPF_LD | BPF_MEM, M_SPORT);
 	for (size_t i = 0; i < cfg->n_dns_ports; i++)
-		emit(a, BPF_JMP | BPF_JEQ | BPF_K, base + C_SS, L_NEXT,
+		emit(a, BPF_JMP | BPF_JEQ | BPF_K, ss, L_NEXT,
 		    cfg->dns_ports[i]);
 	for (size_t i = 0; i < cfg->n_smtp_ports; i++)
-		emit(a, BPF_JMP | BPF_JEQ | BPF_K, base + C_SS, L_NEXT,
+		emit(a, BPF_JMP | BPF_JEQ | BPF_K, ss, L_NEXT,
 		    cfg->smtp_ports[i]);
-	emit(a, BPF_LD | BPF_IMM, L_NEXT, L_NEXT, 0);
-	emit(a, BPF_JMP | BPF_JA, L_NEXT, L_NEXT, 0);
-	a->fix[a->nfix].at = a->n - 1;
-	a->fix[a->nfix].branch = 2;
-	a->fix[a->nfix++].label = base + C_D;
-	label(a, base + C_SS);
-	emit(a, BPF_LD | BPF_IMM, L_NEXT, L_NEXT, 1);
-	label(a, base + C_D);
-	emit(a, BPF_ST, L_NEXT, L_NEXT, 2);
+	op(a, BPF_LD | BPF_IMM, 0);
+	jump(a, d);
+	label(a, ss);
+	op(a, BPF_LD | BPF_IMM, 1);
+	label(a, d);
+	op(a, BPF_ST, M_SERVER);
 	/* A: the destination port is a server port. */
-	emit(a, BPF_LD | BPF_MEM, L_NEXT, L_NEXT, 1);
+	op(a, BPF_LD | BPF_MEM, M_DPORT);
 	for (size_t i = 0; i < cfg->n_dns_ports; i++)
-		emit(a, BPF_JMP | BPF_JEQ | BPF_K, base + C_TIE, L_NEXT,
+		emit(a, BPF_JMP | BPF_JEQ | BPF_K, tie, L_NEXT,
 		    cfg->dns_ports[i]);
 	for (size_t i = 0; i < cfg->n_smtp_ports; i++)
-		emit(a, BPF_JMP | BPF_JEQ | BPF_K, base + C_TIE, L_NEXT,
+		emit(a, BPF_JMP | BPF_JEQ | BPF_K, tie, L_NEXT,
 		    cfg->smtp_ports[i]);
 	/* Not a server port: a server source port makes it the server. */
-	emit(a, BPF_LD | BPF_MEM, L_NEXT, L_NEXT, 2);
-	emit(a, BPF_JMP | BPF_JEQ | BPF_K, dst_label, base + C_CMP, 1);
-	label(a, base + C_TIE);
+	op(a, BPF_LD | BPF_MEM, M_SERVER);
+	emit(a, BPF_JMP | BPF_JEQ | BPF_K, dst_label, cmp, 1);
+	label(a, tie);
 	/* A server destination port: the source is the client, unless the
 	 * source port is one too. */
-	emit(a, BPF_LD | BPF_MEM, L_NEXT, L_NEXT, 2);
-	emit(a, BPF_JMP | BPF_JEQ | BPF_K, base + C_CMP, src_label, 1);
-	label(a, base + C_CMP);
+	op(a, BPF_LD | BPF_MEM, M_SERVER);
+	emit(a, BPF_JMP | BPF_JEQ | BPF_K, cmp, src_label, 1);
+	label(a, cmp);
 	/* Both or neither: the lower port is the server's. */
-	emit(a, BPF_LDX | BPF_MEM, L_NEXT, L_NEXT, 1);
-	emit(a, BPF_LD | BPF_MEM, L_NEXT, L_NEXT, 0);
+	op(a, BPF_LDX | BPF_MEM, M_DPORT);
+	op(a, BPF_LD | BPF_MEM, M_SPORT);
 	emit(a, BPF_JMP | BPF_JGE | BPF_X, src_label, dst_label, 0);
 }
 
+/* A = the four words at X + off XORed (X is M_IP again after). */
 static void
-fold_words(struct asm_ctx *a, uint32_t base)
+fold_words(struct asm_ctx *a, uint32_t off)
 {
-	emit(a, BPF_LD | BPF_W | BPF_ABS, L_NEXT, L_NEXT, base);
+	load(a, BPF_W, off);
 	for (uint32_t i = 1; i < 4; i++) {
-		emit(a, BPF_MISC | BPF_TAX, L_NEXT, L_NEXT, 0);
-		emit(a, BPF_LD | BPF_W | BPF_ABS, L_NEXT, L_NEXT, base + 4 * i);
-		emit(a, BPF_ALU | BPF_XOR | BPF_X, L_NEXT, L_NEXT, 0);
+		op(a, BPF_ST, M_OFF);
+		op(a, BPF_LDX | BPF_MEM, M_IP);
+		load(a, BPF_W, off + 4 * i);
+		op(a, BPF_LDX | BPF_MEM, M_OFF);
+		op(a, BPF_ALU | BPF_XOR | BPF_X, 0);
 	}
-	emit(a, BPF_JMP | BPF_JA, L_NEXT, L_NEXT, 0);
-	a->fix[a->nfix].at = a->n - 1;
-	a->fix[a->nfix].branch = 2;
-	a->fix[a->nfix++].label = L_MIX;
+	op(a, BPF_LDX | BPF_MEM, M_IP);
 }
 
+/* The labels the blocks jump to. */
+struct fan_labels {
+	int	 mix, sym, sym1, ip1;
+	int	 vxlan, geneve, gre_udp, gre, eth;
+};
+
 static void
-jump_mix(struct asm_ctx *a)
+jeq(struct asm_ctx *a, uint32_t k, int l)
 {
-	emit(a, BPF_JMP | BPF_JA, L_NEXT, L_NEXT, 0);
-	a->fix[a->nfix].at = a->n - 1;
-	a->fix[a->nfix].branch = 2;
-	a->fix[a->nfix++].label = L_MIX;
+	emit(a, BPF_JMP | BPF_JEQ | BPF_K, l, L_NEXT, k);
+}
+
+/*
+ * The UDP tunnels on the destination port in M_DPORT: to their label at
+ * level 0, to the symmetric hash inside a tunnel.  Falls through when
+ * none.
+ */
+static void
+udp_tunnels(struct asm_ctx *a, const struct decode_opts *o, int level,
+    const struct fan_labels *fl)
+{
+	int sym = level == 0 ? fl->sym : fl->sym1;
+	int vx = new_label(a), ge = new_label(a), gu = new_label(a),
+	    none = new_label(a);
+
+	op(a, BPF_LD | BPF_MEM, M_DPORT);
+	for (unsigned i = 0; o->vxlan && i < o->n_vxlan_ports; i++)
+		jeq(a, o->vxlan_ports[i], vx);
+	for (unsigned i = 0; o->geneve && i < o->n_geneve_ports; i++)
+		jeq(a, o->geneve_ports[i], ge);
+	for (unsigned i = 0; o->gre && i < o->n_gre_udp_ports; i++)
+		jeq(a, o->gre_udp_ports[i], gu);
+	jump(a, none);
+	/* Stubs, so that the conditional jumps above stay short. */
+	if (o->vxlan) {
+		label(a, vx);
+		jump(a, level == 0 ? fl->vxlan : sym);
+	}
+	if (o->geneve) {
+		label(a, ge);
+		jump(a, level == 0 ? fl->geneve : sym);
+	}
+	if (o->gre) {
+		label(a, gu);
+		jump(a, level == 0 ? fl->gre_udp : sym);
+	}
+	label(a, none);
+}
+
+/*
+ * A: IP protocol 47, 4 or 41 (a tunnel the fanout follows), its header
+ * at M_L4: at level 0 on to GRE or to the inner IP header; inside a
+ * tunnel, the symmetric hash.
+ */
+static void
+tunnel_proto(struct asm_ctx *a, const struct decode_opts *o, int level,
+    const struct fan_labels *fl)
+{
+	int gre = new_label(a);
+
+	if (level > 0) {
+		jump(a, fl->sym1);
+		return;
+	}
+	if (o->gre)
+		jeq(a, IPPROTO_GRE, gre);
+	op(a, BPF_LD | BPF_MEM, M_L4);
+	jump(a, fl->ip1);
+	label(a, gre);
+	op(a, BPF_LD | BPF_MEM, M_L4);
+	jump(a, fl->gre);
+}
+
+/*
+ * The client rule on the IP header whose offset is in A, as client_of()
+ * at one level; level 0 goes on to the tunnel blocks, level 1 ends.
+ */
+static void
+ip_block(struct asm_ctx *a, const struct ts_config *cfg, int level,
+    const struct fan_labels *fl)
+{
+	const struct decode_opts *o = &cfg->decoder;
+	int v4 = new_label(a), v6 = new_label(a), v4src = new_label(a),
+	    v4dst = new_label(a), v6src = new_label(a), v6dst = new_label(a),
+	    p4 = new_label(a), p6 = new_label(a), c4 = new_label(a),
+	    c6 = new_label(a), t4 = new_label(a), t6 = new_label(a),
+	    notip = new_label(a);
+	int sym = level == 0 ? fl->sym : fl->sym1;
+
+	op(a, BPF_ST, M_IP);
+	op(a, BPF_MISC | BPF_TAX, 0);
+	load(a, BPF_B, 0);
+	op(a, BPF_ALU | BPF_RSH | BPF_K, 4);
+	jeq(a, 4, v4);
+	jeq(a, 6, v6);
+	label(a, notip);
+	if (level == 0)
+		op(a, BPF_RET | BPF_K, 0);
+	else
+		jump(a, sym);
+
+	label(a, v4);
+	load(a, BPF_W, 16);
+	load(a, BPF_W, 12);
+	op(a, BPF_ST, M_OFF);
+	load(a, BPF_W, 16);
+	op(a, BPF_LDX | BPF_MEM, M_OFF);
+	op(a, BPF_ALU | BPF_XOR | BPF_X, 0);
+	op(a, BPF_ST, M_SYM);
+	op(a, BPF_LDX | BPF_MEM, M_IP);
+	load(a, BPF_H, 6);
+	emit(a, BPF_JMP | BPF_JSET | BPF_K, v4dst, L_NEXT, 0x3fff);
+	load(a, BPF_B, 9);
+	op(a, BPF_ST, M_TMP);
+	/* The transport (or tunnel) header's offset: X + IHL * 4. */
+	load(a, BPF_B, 0);
+	op(a, BPF_ALU | BPF_AND | BPF_K, 0xf);
+	op(a, BPF_ALU | BPF_LSH | BPF_K, 2);
+	op(a, BPF_ALU | BPF_ADD | BPF_X, 0);
+	op(a, BPF_ST, M_L4);
+	op(a, BPF_LD | BPF_MEM, M_TMP);
+	if (o->gre)
+		jeq(a, IPPROTO_GRE, t4);
+	if (o->ipip) {
+		jeq(a, IPPROTO_IPIP, t4);
+		jeq(a, IPPROTO_IPV6, t4);
+	}
+	jeq(a, IPPROTO_TCP, p4);
+	jeq(a, IPPROTO_UDP, p4);
+	jump(a, v4dst);
+	label(a, t4);
+	tunnel_proto(a, o, level, fl);
+	label(a, p4);
+	op(a, BPF_LDX | BPF_MEM, M_L4);
+	load(a, BPF_H, 0);
+	op(a, BPF_ST, M_SPORT);
+	load(a, BPF_H, 2);
+	op(a, BPF_ST, M_DPORT);
+	op(a, BPF_LD | BPF_MEM, M_TMP);
+	emit(a, BPF_JMP | BPF_JEQ | BPF_K, L_NEXT, c4, IPPROTO_UDP);
+	udp_tunnels(a, o, level, fl);
+	label(a, c4);
+	choose(a, cfg, v4src, v4dst);
+	label(a, v4src);
+	op(a, BPF_LDX | BPF_MEM, M_IP);
+	load(a, BPF_W, 12);
+	jump(a, fl->mix);
+	label(a, v4dst);
+	op(a, BPF_LDX | BPF_MEM, M_IP);
+	load(a, BPF_W, 16);
+	jump(a, fl->mix);
+
+	label(a, v6);
+	load(a, BPF_W, 36);
+	fold_words(a, 8);
+	op(a, BPF_ST, M_SYM);
+	fold_words(a, 24);
+	op(a, BPF_LDX | BPF_MEM, M_SYM);
+	op(a, BPF_ALU | BPF_XOR | BPF_X, 0);
+	op(a, BPF_ST, M_SYM);
+	op(a, BPF_LD | BPF_MEM, M_IP);
+	op(a, BPF_ALU | BPF_ADD | BPF_K, 40);
+	op(a, BPF_ST, M_L4);
+	op(a, BPF_LDX | BPF_MEM, M_IP);
+	load(a, BPF_B, 6);
+	op(a, BPF_ST, M_TMP);
+	jeq(a, 44, v6dst);
+	if (o->gre)
+		jeq(a, IPPROTO_GRE, t6);
+	if (o->ipip) {
+		jeq(a, IPPROTO_IPIP, t6);
+		jeq(a, IPPROTO_IPV6, t6);
+	}
+	jeq(a, IPPROTO_TCP, p6);
+	jeq(a, IPPROTO_UDP, p6);
+	jump(a, v6dst);
+	label(a, t6);
+	tunnel_proto(a, o, level, fl);
+	label(a, p6);
+	op(a, BPF_LDX | BPF_MEM, M_L4);
+	load(a, BPF_H, 0);
+	op(a, BPF_ST, M_SPORT);
+	load(a, BPF_H, 2);
+	op(a, BPF_ST, M_DPORT);
+	op(a, BPF_LD | BPF_MEM, M_TMP);
+	emit(a, BPF_JMP | BPF_JEQ | BPF_K, L_NEXT, c6, IPPROTO_UDP);
+	udp_tunnels(a, o, level, fl);
+	label(a, c6);
+	choose(a, cfg, v6src, v6dst);
+	label(a, v6src);
+	op(a, BPF_LDX | BPF_MEM, M_IP);
+	fold_words(a, 8);
+	jump(a, fl->mix);
+	label(a, v6dst);
+	op(a, BPF_LDX | BPF_MEM, M_IP);
+	fold_words(a, 24);
+	jump(a, fl->mix);
+}
+
+/* A = M_OFF + k, then on to label l. */
+static void
+offset_to(struct asm_ctx *a, uint32_t k, int l)
+{
+	op(a, BPF_LD | BPF_MEM, M_OFF);
+	if (k != 0)
+		op(a, BPF_ALU | BPF_ADD | BPF_K, k);
+	jump(a, l);
+}
+
+/* A = M_L4 + k, then on to label l. */
+static void
+l4_to(struct asm_ctx *a, uint32_t k, int l)
+{
+	op(a, BPF_LD | BPF_MEM, M_L4);
+	op(a, BPF_ALU | BPF_ADD | BPF_K, k);
+	jump(a, l);
+}
+
+/*
+ * The tunnels, as inner_of(): each ends with the inner IP header's
+ * offset in A at fl->ip1, or at fl->sym.
+ */
+static void
+tunnel_blocks(struct asm_ctx *a, const struct decode_opts *o,
+    const struct fan_labels *fl)
+{
+	if (o->vxlan) {
+		label(a, fl->vxlan);
+		op(a, BPF_LDX | BPF_MEM, M_L4);
+		load(a, BPF_B, 8);
+		emit(a, BPF_JMP | BPF_JSET | BPF_K, L_NEXT, fl->sym, 0x08);
+		l4_to(a, 16, fl->eth);
+	}
+	if (o->geneve) {
+		int eth = new_label(a), ip = new_label(a);
+		label(a, fl->geneve);
+		op(a, BPF_LDX | BPF_MEM, M_L4);
+		load(a, BPF_B, 8);
+		emit(a, BPF_JMP | BPF_JSET | BPF_K, fl->sym, L_NEXT, 0xc0);
+		op(a, BPF_ALU | BPF_AND | BPF_K, 0x3f);
+		op(a, BPF_ALU | BPF_LSH | BPF_K, 2);
+		op(a, BPF_ALU | BPF_ADD | BPF_K, 16);
+		op(a, BPF_ALU | BPF_ADD | BPF_X, 0);
+		op(a, BPF_ST, M_OFF);
+		load(a, BPF_H, 10);
+		jeq(a, 0x6558, eth);
+		jeq(a, 0x0800, ip);
+		jeq(a, 0x86dd, ip);
+		jump(a, fl->sym);
+		label(a, eth);
+		offset_to(a, 0, fl->eth);
+		label(a, ip);
+		offset_to(a, 0, fl->ip1);
+	}
+	if (o->gre) {
+		int c = new_label(a), k0 = new_label(a), k = new_label(a),
+		    s0 = new_label(a), s = new_label(a), proto = new_label(a),
+		    ip = new_label(a), eth = new_label(a),
+		    e2 = new_label(a), e3 = new_label(a), e2s = new_label(a),
+		    e3o = new_label(a);
+		label(a, fl->gre_udp);
+		l4_to(a, 8, fl->gre);
+		label(a, fl->gre);
+		op(a, BPF_ST, M_OFF);
+		op(a, BPF_MISC | BPF_TAX, 0);
+		load(a, BPF_H, 0);
+		op(a, BPF_ST, M_TMP);
+		load(a, BPF_H, 2);
+		op(a, BPF_ST, M_SERVER);
+		op(a, BPF_LD | BPF_MEM, M_TMP);
+		emit(a, BPF_JMP | BPF_JSET | BPF_K, fl->sym, L_NEXT, 0x4fff);
+		op(a, BPF_LD | BPF_MEM, M_OFF);
+		op(a, BPF_ALU | BPF_ADD | BPF_K, 4);
+		op(a, BPF_ST, M_OFF);
+		op(a, BPF_LD | BPF_MEM, M_TMP);
+		emit(a, BPF_JMP | BPF_JSET | BPF_K, c, k0, 0x8000);
+		label(a, c);
+		op(a, BPF_LD | BPF_MEM, M_OFF);
+		op(a, BPF_ALU | BPF_ADD | BPF_K, 4);
+		op(a, BPF_ST, M_OFF);
+		label(a, k0);
+		op(a, BPF_LD | BPF_MEM, M_TMP);
+		emit(a, BPF_JMP | BPF_JSET | BPF_K, k, s0, 0x2000);
+		label(a, k);
+		op(a, BPF_LD | BPF_MEM, M_OFF);
+		op(a, BPF_ALU | BPF_ADD | BPF_K, 4);
+		op(a, BPF_ST, M_OFF);
+		label(a, s0);
+		op(a, BPF_LD | BPF_MEM, M_TMP);
+		emit(a, BPF_JMP | BPF_JSET | BPF_K, s, proto, 0x1000);
+		label(a, s);
+		op(a, BPF_LD | BPF_MEM, M_OFF);
+		op(a, BPF_ALU | BPF_ADD | BPF_K, 4);
+		op(a, BPF_ST, M_OFF);
+		label(a, proto);
+		op(a, BPF_LD | BPF_MEM, M_SERVER);
+		jeq(a, 0x0800, ip);
+		jeq(a, 0x86dd, ip);
+		jeq(a, 0x6558, eth);
+		if (o->erspan) {
+			jeq(a, 0x88be, e2);
+			jeq(a, 0x22eb, e3);
+		}
+		jump(a, fl->sym);
+		label(a, ip);
+		offset_to(a, 0, fl->ip1);
+		label(a, eth);
+		offset_to(a, 0, fl->eth);
+		if (o->erspan) {
+			label(a, e2);
+			op(a, BPF_LD | BPF_MEM, M_TMP);
+			emit(a, BPF_JMP | BPF_JSET | BPF_K, e2s, L_NEXT, 0x1000);
+			offset_to(a, 0, fl->eth);	/* type I */
+			label(a, e2s);
+			offset_to(a, 8, fl->eth);
+			label(a, e3);
+			op(a, BPF_LDX | BPF_MEM, M_OFF);
+			load(a, BPF_B, 11);
+			emit(a, BPF_JMP | BPF_JSET | BPF_K, e3o, L_NEXT, 1);
+			offset_to(a, 12, fl->eth);
+			label(a, e3o);
+			offset_to(a, 20, fl->eth);
+		}
+	}
+	if (o->vxlan || o->geneve || o->gre) {
+		int vlan = new_label(a), e14 = new_label(a), e18 = new_label(a);
+		label(a, fl->eth);
+		op(a, BPF_ST, M_OFF);
+		op(a, BPF_MISC | BPF_TAX, 0);
+		load(a, BPF_H, 12);
+		jeq(a, 0x8100, vlan);
+		jeq(a, 0x88a8, vlan);
+		jeq(a, 0x0800, e14);
+		jeq(a, 0x86dd, e14);
+		jump(a, fl->sym);
+		label(a, vlan);
+		load(a, BPF_H, 16);
+		jeq(a, 0x0800, e18);
+		jeq(a, 0x86dd, e18);
+		jump(a, fl->sym);
+		label(a, e14);
+		offset_to(a, 14, fl->ip1);
+		label(a, e18);
+		offset_to(a, 18, fl->ip1);
+	}
 }
 
 size_t
@@ -261,69 +814,42 @@ fanout_program(const struct ts_config *cfg, int32_t net_base,
     struct sock_filter *prog)
 {
 	struct asm_ctx a;
-	uint32_t b = (uint32_t)net_base;
+	struct fan_labels fl;
 
 	memset(&a, 0, sizeof(a));
 	a.p = prog;
-	emit(&a, BPF_LD | BPF_B | BPF_ABS, L_NEXT, L_NEXT, b);
-	emit(&a, BPF_ALU | BPF_RSH | BPF_K, L_NEXT, L_NEXT, 4);
-	emit(&a, BPF_JMP | BPF_JEQ | BPF_K, L_V4, L_NEXT, 4);
-	emit(&a, BPF_JMP | BPF_JEQ | BPF_K, L_V6, L_RET0, 6);
+	a.base = (uint32_t)net_base;
+	fl.mix = new_label(&a);
+	fl.sym = new_label(&a);
+	fl.sym1 = new_label(&a);
+	fl.ip1 = new_label(&a);
+	fl.vxlan = new_label(&a);
+	fl.geneve = new_label(&a);
+	fl.gre_udp = new_label(&a);
+	fl.gre = new_label(&a);
+	fl.eth = new_label(&a);
 
-	label(&a, L_V4);
-	emit(&a, BPF_LD | BPF_H | BPF_ABS, L_NEXT, L_NEXT, b + 6);
-	emit(&a, BPF_JMP | BPF_JSET | BPF_K, L_V4DST, L_NEXT, 0x3fff);
-	emit(&a, BPF_LD | BPF_B | BPF_ABS, L_NEXT, L_NEXT, b + 9);
-	emit(&a, BPF_JMP | BPF_JEQ | BPF_K, L_PORTS4, L_NEXT, IPPROTO_TCP);
-	emit(&a, BPF_JMP | BPF_JEQ | BPF_K, L_PORTS4, L_V4DST, IPPROTO_UDP);
-	label(&a, L_PORTS4);
-	emit(&a, BPF_LDX | BPF_B | BPF_MSH, L_NEXT, L_NEXT, b);
-	emit(&a, BPF_LD | BPF_H | BPF_IND, L_NEXT, L_NEXT, b);
-	emit(&a, BPF_ST, L_NEXT, L_NEXT, 0);
-	emit(&a, BPF_LD | BPF_H | BPF_IND, L_NEXT, L_NEXT, b + 2);
-	emit(&a, BPF_ST, L_NEXT, L_NEXT, 1);
-	/* The addresses are read last, as fanout_hash() reads them first:
-	 * both need the whole header, and a short one gives 0 either way. */
-	emit(&a, BPF_LD | BPF_W | BPF_ABS, L_NEXT, L_NEXT, b + 16);
-	choose(&a, cfg, 0, L_V4SRC, L_V4DST);
-	label(&a, L_V4SRC);
-	emit(&a, BPF_LD | BPF_W | BPF_ABS, L_NEXT, L_NEXT, b + 12);
-	jump_mix(&a);
-	label(&a, L_V4DST);
-	emit(&a, BPF_LD | BPF_W | BPF_ABS, L_NEXT, L_NEXT, b + 16);
-	jump_mix(&a);
-
-	label(&a, L_V6);
-	/* The whole fixed header first, as fanout_hash() reads it. */
-	emit(&a, BPF_LD | BPF_W | BPF_ABS, L_NEXT, L_NEXT, b + 36);
-	emit(&a, BPF_LD | BPF_B | BPF_ABS, L_NEXT, L_NEXT, b + 6);
-	emit(&a, BPF_JMP | BPF_JEQ | BPF_K, L_V6DST, L_NEXT, 44);
-	emit(&a, BPF_JMP | BPF_JEQ | BPF_K, L_PORTS6, L_NEXT, IPPROTO_TCP);
-	emit(&a, BPF_JMP | BPF_JEQ | BPF_K, L_PORTS6, L_V6DST, IPPROTO_UDP);
-	label(&a, L_PORTS6);
-	emit(&a, BPF_LD | BPF_H | BPF_ABS, L_NEXT, L_NEXT, b + 40);
-	emit(&a, BPF_ST, L_NEXT, L_NEXT, 0);
-	emit(&a, BPF_LD | BPF_H | BPF_ABS, L_NEXT, L_NEXT, b + 42);
-	emit(&a, BPF_ST, L_NEXT, L_NEXT, 1);
-	choose(&a, cfg, 1, L_V6SRC, L_V6DST);
-	label(&a, L_V6SRC);
-	fold_words(&a, b + 8);
-	label(&a, L_V6DST);
-	fold_words(&a, b + 24);
-
-	label(&a, L_MIX);
-	emit(&a, BPF_ALU | BPF_MUL | BPF_K, L_NEXT, L_NEXT, FANOUT_MULT);
-	emit(&a, BPF_ALU | BPF_RSH | BPF_K, L_NEXT, L_NEXT, 16);
-	emit(&a, BPF_RET | BPF_A, L_NEXT, L_NEXT, 0);
-	label(&a, L_RET0);
-	emit(&a, BPF_RET | BPF_K, L_NEXT, L_NEXT, 0);
+	op(&a, BPF_LD | BPF_IMM, 0);
+	ip_block(&a, cfg, 0, &fl);
+	tunnel_blocks(&a, &cfg->decoder, &fl);
+	label(&a, fl.sym);
+	op(&a, BPF_LD | BPF_MEM, M_SYM);
+	jump(&a, fl.mix);
+	label(&a, fl.ip1);
+	ip_block(&a, cfg, 1, &fl);
+	label(&a, fl.sym1);
+	op(&a, BPF_LD | BPF_MEM, M_SYM);
+	label(&a, fl.mix);
+	op(&a, BPF_ALU | BPF_MUL | BPF_K, FANOUT_MULT);
+	op(&a, BPF_ALU | BPF_RSH | BPF_K, 16);
+	op(&a, BPF_RET | BPF_A, 0);
 	if (a.overflow)
 		return 0;
 
 	/* Jumps are relative to the next instruction, forward only. */
 	for (size_t i = 0; i < a.nfix; i++) {
 		size_t at = a.fix[i].at, to = a.label_at[a.fix[i].label];
-		if (to <= at)
+		if (to == SIZE_MAX || to <= at)
 			return 0;
 		size_t off = to - at - 1;
 		if (a.fix[i].branch == 2) {

@@ -9,6 +9,15 @@
  * fragments (which but the first have no ports) by their destination, as
  * the fragmented datagrams on these ports are DNS responses to the client.
  *
+ * Tunnelled traffic is hashed on the inner packet: one level of VXLAN,
+ * GENEVE, GRE (plain, over UDP, ERSPAN I-III) or IP in IP, as far as the
+ * decoder.* keys enable them, the inner frame Ethernet with at most one
+ * VLAN tag or IP.  A tunnel inside a tunnel, or one whose header is not
+ * read here (GRE with routing, PPTP's GRE, other payloads), gives the
+ * symmetric hash of the innermost endpoints reached (source XOR
+ * destination): both directions still meet in one worker, at the cost of
+ * balance.  MPLS and PPPoE below IP are not followed: worker 0.
+ *
  * Offline, the reader computes it in C (fanout_hash()); live, the kernel
  * runs the same rule as a classic BPF program (fanout_program()) for a
  * PACKET_FANOUT group of one socket per worker; both give
@@ -48,7 +57,7 @@ fanout_worker(uint32_t h, unsigned workers)
  * userspace (pcap's bpf_filter(), the tests).  Returns the number of
  * instructions put in prog (at most FANOUT_PROG_MAX), 0 on overflow.
  */
-#define FANOUT_PROG_MAX	512
+#define FANOUT_PROG_MAX	2048
 size_t fanout_program(const struct ts_config *cfg, int32_t net_base,
     struct sock_filter *prog);
 
