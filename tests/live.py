@@ -466,11 +466,15 @@ def alert_keys(records):
 
 def t_live_workers(binary, d):
     """--workers 2 on a veth: one fanout group; tcpreplay of lookups from
-    200 clients and of a recorded delivery (lookup, session, acceptance):
-    the alerts and the incident are those of one worker reading the same
-    capture; each worker took its share; per-worker stats records and
-    their sums."""
+    200 clients, of a recorded delivery (lookup, session, acceptance) and
+    of the recorded VXLAN captures (a delivery inside the overlay; two
+    tenants on the same inner addresses): the alerts and the incidents are
+    those of one worker reading the same capture, so the kernel's program
+    followed the tunnels to the inner clients; each worker took its share;
+    per-worker stats records and their sums."""
     _, _, recs = L.read_pcap("pcaps/correlate-delivered.pcap")
+    for extra in ("pcaps/vxlan-mx-smtp.pcap", "pcaps/vxlan-two-tenants.pcap"):
+        recs = recs + L.read_pcap(extra)[2]
     cap = os.path.join(d, "mix.pcap")
     with open(cap, "wb") as f:
         f.write(L.pcap_header(1))
@@ -531,6 +535,10 @@ def t_live_workers(binary, d):
                                  sorted(set(got) ^ set(want))[:3]))
         check(any(k.startswith("summary 192.0.2.1 army.ml 2 1 True True")
                   for k in got), "the delivery's incident is not whole")
+        tunnelled = [r for r in recs_live if r["event_type"] == "alert"
+                     and "tunnel" in r]
+        check(len(tunnelled) >= 4, "%d alerts from inside the VXLAN "
+              "captures" % len(tunnelled))
         per = {}
         for r in recs_live:
             if r["event_type"] == "stats" and "engine" in r:
@@ -542,8 +550,8 @@ def t_live_workers(binary, d):
               "a worker took (almost) nothing: %s of %d" % (shares, sent))
         check(sum(shares) == sums()["decoder"]["pkts"],
               "the sums are not the workers' sums")
-        print("live-workers: %d sent; worker shares %s; %d alerts" %
-              (sent, shares, len(got)))
+        print("live-workers: %d sent; worker shares %s; %d alerts, %d "
+              "tunnelled" % (sent, shares, len(got), len(tunnelled)))
     finally:
         if proc is not None:
             L.stop_proc(proc)

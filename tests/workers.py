@@ -8,6 +8,13 @@ correlation captures among them), typosentry runs with --workers 1 and
 --workers 2: the alert records (incident summaries included) must be the
 same multiset.  Incident ids differ between runs (each worker numbers its
 own), so each is replaced by its incident's client and observed name.
+
+One difference is expected, and checked to be exactly what it is: in
+mail-tls-aaaa-only a dual-stack host looks the MX up over IPv4 and delivers
+over IPv6; one worker links them across the host's addresses, two workers
+(which know a client by its address) put them apart, so the session to an
+exchange its worker never heard of is not followed (README "Across a
+host's addresses").
 """
 import glob
 import json
@@ -60,6 +67,37 @@ def cases():
         yield os.path.basename(cap), ["-r", cap, "--stdout"]
 
 
+# Captures whose lookup and session come from two client addresses.
+ACROSS_ADDRESSES = {"mail-tls-aaaa-only", "mail-tls-aaaa-only.pcap"}
+
+
+def split_as_expected(one, two):
+    """Two workers lost the followed session's open and end alerts and the
+    summary lost the session; the other alerts (the lookup's, the SNI's,
+    which then carries no correlation) are there, on the same flows."""
+    def parse(lst):
+        return [json.loads(x) for x in lst]
+
+    def sid(r):
+        return r["alert"]["signature_id"]
+
+    def summary(r):
+        return r["alert"].get("context", {}).get("incident", {}).get(
+            "summary", False)
+
+    def rest(lst):
+        return sorted((sid(r), r["flow_id"]) for r in lst
+                      if sid(r) not in (1610104, 1610105) and not summary(r))
+    one, two = parse(one), parse(two)
+    sums = [r for r in two if summary(r)]
+    return (rest(one) == rest(two) and
+            sorted(sid(r) for r in one if sid(r) in (1610104, 1610105)) ==
+            [1610104, 1610105] and
+            not [r for r in two if sid(r) in (1610104, 1610105)] and
+            len(sums) == 1 and
+            sums[0]["alert"]["context"]["incident"]["smtp_sessions"] == 0)
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     bad = compared = alerts = 0
@@ -68,6 +106,11 @@ def main():
         rc2, two = run(binary, args, 2)
         compared += 1
         alerts += len(one)
+        if name in ACROSS_ADDRESSES and rc1 == rc2 == 0 and \
+                split_as_expected(one, two):
+            print("workers: %s: split across the host's addresses, as "
+                  "expected" % name)
+            continue
         if rc1 != rc2 or one != two:
             bad += 1
             print("workers: %s: 1 worker: exit %d, %d alerts; 2 workers: "
