@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <stdbool.h>		/* before ldns, which else makes bool a signed char */
+
 #include <ldns/ldns.h>
 
 #include "addr_text.h"

@@ -14,12 +14,15 @@
 #include <strings.h>
 #include <syslog.h>
 
+#include <stdbool.h>		/* before ldns, which else makes bool a signed char */
+
 #include <ldns/ldns.h>
 #include <yaml.h>
 
 #include "../decoders/smtp.h"
 #include "correlate.h"
 #include "config.h"
+#include "config_keys.h"
 #include "config_policy.h"
 #include "config_show.h"
 #include "config_values.h"
@@ -27,30 +30,6 @@
 /* The built-in configuration (etc/typosentry.yaml), compiled in. */
 extern const char default_config_yaml[];
 extern const size_t default_config_yaml_len;
-
-/*
- * The keys of one mapping, dispatched by a table.  A row is a key, with
- * how --dump-config shows its value (config_show.h), or a section, with
- * the table of its keys: adding a key is one row, and the dump has it.
- */
-struct key_handler {
-	const char	*key;
-	int		(*load)(struct loader *, yaml_node_t *, struct ts_config *);
-	const struct key_handler *sub;		/* a section's keys */
-	struct config_show show;		/* a key's value */
-};
-
-#define KEY(name, fn, kind, field) { name, fn, NULL, \
-	{ SHOW_##kind, offsetof(struct ts_config, field), 0, NULL } }
-/* A fixed array and its count (ports, record types). */
-#define KEY_N(name, fn, kind, field, count) { name, fn, NULL, \
-	{ SHOW_##kind, offsetof(struct ts_config, field), \
-	offsetof(struct ts_config, count), NULL } }
-/* A value shown by a function of its own. */
-#define KEY_FN(name, fn, show_fn) { name, fn, NULL, \
-	{ SHOW_FN, 0, 0, show_fn } }
-#define SECTION(name, fn, keys) { name, fn, keys, { SHOW_NONE, 0, 0, NULL } }
-#define END_KEYS { NULL, NULL, NULL, { SHOW_NONE, 0, 0, NULL } }
 
 #define TOP_LEVEL	"the top level"
 
@@ -70,8 +49,8 @@ note_key(struct loader *l, const yaml_node_t *k, const char *where,
 	return 0;
 }
 
-static int
-walk_mapping(struct loader *l, yaml_node_t *n, const char *where,
+int
+config_walk(struct loader *l, yaml_node_t *n, const char *where,
     const struct key_handler *keys, struct ts_config *cfg)
 {
 	if (n->type != YAML_MAPPING_NODE)
@@ -155,18 +134,6 @@ show_capture_filter(FILE *f, const struct ts_config *c)
 }
 
 static int
-ld_output_dir(struct loader *l, yaml_node_t *n, struct ts_config *c)
-{
-	return load_string(l, n, "output.dir", &c->log_dir);
-}
-
-static int
-ld_output_stdout(struct loader *l, yaml_node_t *n, struct ts_config *c)
-{
-	return load_bool(l, n, "output.stdout", &c->eve_stdout);
-}
-
-static int
 ld_smtp_ports(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
 	return load_ports(l, n, "smtp.ports", c->smtp_ports, &c->n_smtp_ports);
@@ -236,7 +203,7 @@ static const struct key_handler timeout_keys[] = {
 static int
 ld_flow_timeouts(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
-	return walk_mapping(l, n, "flow.timeouts", timeout_keys, c);
+	return config_walk(l, n, "flow.timeouts", timeout_keys, c);
 }
 
 static int
@@ -305,128 +272,6 @@ static int
 ld_capture_immediate(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
 	return load_bool(l, n, "capture.immediate", &c->capture_immediate);
-}
-
-static int
-ld_output_eve(struct loader *l, yaml_node_t *n, struct ts_config *c)
-{
-	return load_bool(l, n, "output.eve", &c->eve_enabled);
-}
-
-static int
-ld_syslog_enabled(struct loader *l, yaml_node_t *n, struct ts_config *c)
-{
-	return load_bool(l, n, "syslog.enabled", &c->syslog_enabled);
-}
-
-static int
-ld_syslog_ident(struct loader *l, yaml_node_t *n, struct ts_config *c)
-{
-	if (load_string(l, n, "syslog.ident", &c->syslog_ident) != 0)
-		return -1;
-	if (c->syslog_ident == NULL)
-		return fail(l, n, "syslog.ident: empty");
-	for (const char *p = c->syslog_ident; *p != '\0'; p++)
-		if (*p <= ' ' || *p == ':' || *p == '[' || *p > '~')
-			return fail(l, n, "syslog.ident: '%s': use letters, "
-			    "digits and punctuation other than ':' and '['",
-			    c->syslog_ident);
-	if (strlen(c->syslog_ident) > 32)
-		return fail(l, n, "syslog.ident: at most 32 characters");
-	return 0;
-}
-
-static const struct {
-	const char	*name;
-	int		 value;
-} syslog_facilities[] = {
-	{ "kern", LOG_KERN }, { "user", LOG_USER }, { "mail", LOG_MAIL },
-	{ "daemon", LOG_DAEMON }, { "auth", LOG_AUTH },
-	{ "authpriv", LOG_AUTHPRIV }, { "syslog", LOG_SYSLOG },
-	{ "lpr", LOG_LPR }, { "news", LOG_NEWS }, { "uucp", LOG_UUCP },
-	{ "cron", LOG_CRON }, { "ftp", LOG_FTP },
-	{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 },
-	{ "local2", LOG_LOCAL2 }, { "local3", LOG_LOCAL3 },
-	{ "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 },
-	{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
-	{ NULL, 0 },
-}, syslog_levels[] = {
-	{ "emerg", LOG_EMERG }, { "alert", LOG_ALERT }, { "crit", LOG_CRIT },
-	{ "err", LOG_ERR }, { "error", LOG_ERR }, { "warning", LOG_WARNING },
-	{ "warn", LOG_WARNING }, { "notice", LOG_NOTICE },
-	{ "info", LOG_INFO }, { "debug", LOG_DEBUG },
-	{ NULL, 0 },
-};
-
-static int
-ld_syslog_facility(struct loader *l, yaml_node_t *n, struct ts_config *c)
-{
-	if (want_scalar(l, n, "syslog.facility") != 0)
-		return -1;
-	for (size_t i = 0; syslog_facilities[i].name != NULL; i++)
-		if (strcasecmp(scalar(n), syslog_facilities[i].name) == 0) {
-			c->syslog_facility = syslog_facilities[i].value;
-			return 0;
-		}
-	return fail(l, n, "syslog.facility: '%s' is not a facility (local0 "
-	    "to local7, daemon, user, ...)", scalar(n));
-}
-
-static void
-show_syslog_facility(FILE *f, const struct ts_config *c)
-{
-	for (size_t i = 0; syslog_facilities[i].name != NULL; i++)
-		if (syslog_facilities[i].value == c->syslog_facility) {
-			fputs(syslog_facilities[i].name, f);
-			return;
-		}
-	fprintf(f, "%d", c->syslog_facility);
-}
-
-static int
-ld_syslog_level(struct loader *l, yaml_node_t *n, struct ts_config *c)
-{
-	if (want_scalar(l, n, "syslog.level") != 0)
-		return -1;
-	for (size_t i = 0; syslog_levels[i].name != NULL; i++)
-		if (strcasecmp(scalar(n), syslog_levels[i].name) == 0) {
-			c->syslog_level = syslog_levels[i].value;
-			return 0;
-		}
-	return fail(l, n, "syslog.level: '%s' is not a level (emerg, alert, "
-	    "crit, err, warning, notice, info, debug)", scalar(n));
-}
-
-static void
-show_syslog_level(FILE *f, const struct ts_config *c)
-{
-	for (size_t i = 0; syslog_levels[i].name != NULL; i++)
-		if (syslog_levels[i].value == c->syslog_level) {
-			fputs(syslog_levels[i].name, f);
-			return;
-		}
-	fprintf(f, "%d", c->syslog_level);
-}
-
-static int
-ld_syslog_format(struct loader *l, yaml_node_t *n, struct ts_config *c)
-{
-	if (want_scalar(l, n, "syslog.format") != 0)
-		return -1;
-	if (strcmp(scalar(n), "line") == 0)
-		c->syslog_json = false;
-	else if (strcmp(scalar(n), "json") == 0)
-		c->syslog_json = true;
-	else
-		return fail(l, n, "syslog.format: '%s': expected line or json",
-		    scalar(n));
-	return 0;
-}
-
-static void
-show_syslog_format(FILE *f, const struct ts_config *c)
-{
-	fputs(c->syslog_json ? "json" : "line", f);
 }
 
 static int
@@ -516,20 +361,12 @@ ld_run_sandbox(struct loader *l, yaml_node_t *n, struct ts_config *c)
 }
 
 /* A section whose keys are all commented out ("run:" alone): defaults. */
-static bool
-empty_section(const yaml_node_t *n)
+bool
+config_empty_section(const yaml_node_t *n)
 {
 	return n->type == YAML_SCALAR_NODE && n->data.scalar.length == 0;
 }
 
-static const struct key_handler syslog_keys[] = {
-	KEY("enabled", ld_syslog_enabled, BOOL, syslog_enabled),
-	KEY("ident", ld_syslog_ident, STRING, syslog_ident),
-	KEY_FN("facility", ld_syslog_facility, show_syslog_facility),
-	KEY_FN("level", ld_syslog_level, show_syslog_level),
-	KEY_FN("format", ld_syslog_format, show_syslog_format),
-	END_KEYS,
-};
 static const struct key_handler alerts_keys[] = {
 	KEY("suppress-window", ld_suppress_window, COUNT, suppress_window),
 	KEY("suppress-max-entries", ld_suppress_max, COUNT, suppress_max),
@@ -554,35 +391,27 @@ static const struct key_handler run_keys[] = {
 };
 
 static int
-ld_syslog(struct loader *l, yaml_node_t *n, struct ts_config *c)
-{
-	if (empty_section(n))
-		return 0;
-	return walk_mapping(l, n, "syslog", syslog_keys, c);
-}
-
-static int
 ld_alerts(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
-	if (empty_section(n))
+	if (config_empty_section(n))
 		return 0;
-	return walk_mapping(l, n, "alerts", alerts_keys, c);
+	return config_walk(l, n, "alerts", alerts_keys, c);
 }
 
 static int
 ld_stats(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
-	if (empty_section(n))
+	if (config_empty_section(n))
 		return 0;
-	return walk_mapping(l, n, "stats", stats_keys, c);
+	return config_walk(l, n, "stats", stats_keys, c);
 }
 
 static int
 ld_privacy(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
-	if (empty_section(n))
+	if (config_empty_section(n))
 		return 0;
-	if (walk_mapping(l, n, "privacy", privacy_keys, c) != 0)
+	if (config_walk(l, n, "privacy", privacy_keys, c) != 0)
 		return -1;
 	/* A hash without a key would be a hash anyone can reverse. */
 	if (c->privacy == PRIVACY_HASH && c->privacy_key == NULL)
@@ -593,9 +422,9 @@ ld_privacy(struct loader *l, yaml_node_t *n, struct ts_config *c)
 static int
 ld_run(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
-	if (empty_section(n))
+	if (config_empty_section(n))
 		return 0;
-	return walk_mapping(l, n, "run", run_keys, c);
+	return config_walk(l, n, "run", run_keys, c);
 }
 
 static const struct key_handler smtp_keys[] = {
@@ -625,217 +454,25 @@ static const struct key_handler defrag_keys[] = {
 static int
 ld_smtp(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
-	return walk_mapping(l, n, "smtp", smtp_keys, c);
+	return config_walk(l, n, "smtp", smtp_keys, c);
 }
 
 static int
 ld_flow(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
-	return walk_mapping(l, n, "flow", flow_keys, c);
+	return config_walk(l, n, "flow", flow_keys, c);
 }
 
 static int
 ld_stream(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
-	return walk_mapping(l, n, "stream", stream_keys, c);
+	return config_walk(l, n, "stream", stream_keys, c);
 }
 
 static int
 ld_defrag(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
-	return walk_mapping(l, n, "defrag", defrag_keys, c);
-}
-
-/*
- * decoder.*: which encapsulations are decoded (decoders/decode_tunnel.c).
- * A disabled one is left as the outer packet, as before.
- */
-static int
-load_decoder_ports(struct loader *l, yaml_node_t *n, const char *key,
-    uint16_t *ports, uint8_t *count)
-{
-	uint16_t v[CONFIG_MAX_PORTS];
-	size_t got;
-
-	if (load_ports(l, n, key, v, &got) != 0)
-		return -1;
-	if (got > DECODE_MAX_PORTS)
-		return fail(l, n, "%s: give at most %d ports", key,
-		    DECODE_MAX_PORTS);
-	memcpy(ports, v, got * sizeof(v[0]));
-	*count = (uint8_t)got;
-	return 0;
-}
-
-#define DECODER_BOOL(fn, field, key)					\
-static int								\
-fn(struct loader *l, yaml_node_t *n, struct ts_config *c)		\
-{									\
-	return load_bool(l, n, key, &c->decoder.field);			\
-}
-DECODER_BOOL(ld_dec_vxlan, vxlan, "decoder.vxlan.enabled")
-DECODER_BOOL(ld_dec_geneve, geneve, "decoder.geneve.enabled")
-DECODER_BOOL(ld_dec_gre, gre, "decoder.gre.enabled")
-DECODER_BOOL(ld_dec_erspan, erspan, "decoder.erspan.enabled")
-DECODER_BOOL(ld_dec_ipip, ipip, "decoder.ipip.enabled")
-DECODER_BOOL(ld_dec_mpls, mpls, "decoder.mpls.enabled")
-DECODER_BOOL(ld_dec_pppoe, pppoe, "decoder.pppoe.enabled")
-#undef DECODER_BOOL
-
-static int
-ld_dec_vxlan_ports(struct loader *l, yaml_node_t *n, struct ts_config *c)
-{
-	return load_decoder_ports(l, n, "decoder.vxlan.ports",
-	    c->decoder.vxlan_ports, &c->decoder.n_vxlan_ports);
-}
-
-static int
-ld_dec_geneve_ports(struct loader *l, yaml_node_t *n, struct ts_config *c)
-{
-	return load_decoder_ports(l, n, "decoder.geneve.ports",
-	    c->decoder.geneve_ports, &c->decoder.n_geneve_ports);
-}
-
-static int
-ld_dec_gre_udp_ports(struct loader *l, yaml_node_t *n, struct ts_config *c)
-{
-	return load_decoder_ports(l, n, "decoder.gre.udp-ports",
-	    c->decoder.gre_udp_ports, &c->decoder.n_gre_udp_ports);
-}
-
-static int
-ld_dec_max_depth(struct loader *l, yaml_node_t *n, struct ts_config *c)
-{
-	uint32_t v;
-
-	if (load_u32(l, n, "decoder.max-depth", 1, DECODE_DEPTH_MAX, &v) != 0)
-		return -1;
-	c->decoder.max_depth = (uint8_t)v;
-	return 0;
-}
-
-static int
-ld_dec_mpls_labels(struct loader *l, yaml_node_t *n, struct ts_config *c)
-{
-	uint32_t v;
-
-	if (load_u32(l, n, "decoder.mpls.max-labels", 1, 64, &v) != 0)
-		return -1;
-	c->decoder.mpls_max_labels = (uint8_t)v;
-	return 0;
-}
-
-/* --dump-config: the decoder's ports and small counts. */
-static void
-show_u16s(FILE *f, const uint16_t *v, unsigned n)
-{
-	fputc('[', f);
-	for (unsigned i = 0; i < n; i++)
-		fprintf(f, "%s%u", i > 0 ? ", " : "", v[i]);
-	fputc(']', f);
-}
-
-static void
-show_vxlan_ports(FILE *f, const struct ts_config *c)
-{
-	show_u16s(f, c->decoder.vxlan_ports, c->decoder.n_vxlan_ports);
-}
-
-static void
-show_geneve_ports(FILE *f, const struct ts_config *c)
-{
-	show_u16s(f, c->decoder.geneve_ports, c->decoder.n_geneve_ports);
-}
-
-static void
-show_gre_udp_ports(FILE *f, const struct ts_config *c)
-{
-	show_u16s(f, c->decoder.gre_udp_ports, c->decoder.n_gre_udp_ports);
-}
-
-static void
-show_max_depth(FILE *f, const struct ts_config *c)
-{
-	fprintf(f, "%u", c->decoder.max_depth);
-}
-
-static void
-show_mpls_labels(FILE *f, const struct ts_config *c)
-{
-	fprintf(f, "%u", c->decoder.mpls_max_labels);
-}
-
-static const struct key_handler dec_vxlan_keys[] = {
-	KEY("enabled", ld_dec_vxlan, BOOL, decoder.vxlan),
-	KEY_FN("ports", ld_dec_vxlan_ports, show_vxlan_ports),
-	END_KEYS,
-};
-static const struct key_handler dec_geneve_keys[] = {
-	KEY("enabled", ld_dec_geneve, BOOL, decoder.geneve),
-	KEY_FN("ports", ld_dec_geneve_ports, show_geneve_ports),
-	END_KEYS,
-};
-static const struct key_handler dec_gre_keys[] = {
-	KEY("enabled", ld_dec_gre, BOOL, decoder.gre),
-	KEY_FN("udp-ports", ld_dec_gre_udp_ports, show_gre_udp_ports),
-	END_KEYS,
-};
-static const struct key_handler dec_erspan_keys[] = {
-	KEY("enabled", ld_dec_erspan, BOOL, decoder.erspan),
-	END_KEYS,
-};
-static const struct key_handler dec_ipip_keys[] = {
-	KEY("enabled", ld_dec_ipip, BOOL, decoder.ipip),
-	END_KEYS,
-};
-static const struct key_handler dec_mpls_keys[] = {
-	KEY("enabled", ld_dec_mpls, BOOL, decoder.mpls),
-	KEY_FN("max-labels", ld_dec_mpls_labels, show_mpls_labels),
-	END_KEYS,
-};
-static const struct key_handler dec_pppoe_keys[] = {
-	KEY("enabled", ld_dec_pppoe, BOOL, decoder.pppoe),
-	END_KEYS,
-};
-
-#define DECODER_SECTION(fn, name)					\
-static int								\
-fn(struct loader *l, yaml_node_t *n, struct ts_config *c)		\
-{									\
-	if (empty_section(n))						\
-		return 0;						\
-	return walk_mapping(l, n, "decoder." #name, dec_##name##_keys, c); \
-}
-DECODER_SECTION(ld_dec_vxlan_section, vxlan)
-DECODER_SECTION(ld_dec_geneve_section, geneve)
-DECODER_SECTION(ld_dec_gre_section, gre)
-DECODER_SECTION(ld_dec_erspan_section, erspan)
-DECODER_SECTION(ld_dec_ipip_section, ipip)
-DECODER_SECTION(ld_dec_mpls_section, mpls)
-DECODER_SECTION(ld_dec_pppoe_section, pppoe)
-#undef DECODER_SECTION
-
-static const struct key_handler decoder_keys[] = {
-	KEY_FN("max-depth", ld_dec_max_depth, show_max_depth),
-	SECTION("vxlan", ld_dec_vxlan_section, dec_vxlan_keys),
-	SECTION("geneve", ld_dec_geneve_section, dec_geneve_keys),
-	SECTION("gre", ld_dec_gre_section, dec_gre_keys),
-	SECTION("erspan", ld_dec_erspan_section, dec_erspan_keys),
-	SECTION("ipip", ld_dec_ipip_section, dec_ipip_keys),
-	SECTION("mpls", ld_dec_mpls_section, dec_mpls_keys),
-	SECTION("pppoe", ld_dec_pppoe_section, dec_pppoe_keys),
-	END_KEYS,
-};
-
-static int
-ld_decoder(struct loader *l, yaml_node_t *n, struct ts_config *c)
-{
-	if (empty_section(n))
-		return 0;
-	if (walk_mapping(l, n, "decoder", decoder_keys, c) != 0)
-		return -1;
-	decode_opts_finish(&c->decoder);
-	return 0;
+	return config_walk(l, n, "defrag", defrag_keys, c);
 }
 
 /* protect.labels: { mil: [army, navy], gov: [irs] } */
@@ -940,7 +577,7 @@ static const struct key_handler correlation_keys[] = {
 static int
 ld_correlation(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
-	return walk_mapping(l, n, "correlation", correlation_keys, c);
+	return config_walk(l, n, "correlation", correlation_keys, c);
 }
 
 static const struct key_handler typo_keys[] = {
@@ -958,7 +595,7 @@ static const struct key_handler typo_keys[] = {
 static int
 ld_typo(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
-	return walk_mapping(l, n, "typo", typo_keys, c);
+	return config_walk(l, n, "typo", typo_keys, c);
 }
 
 static const struct key_handler protect_keys[] = {
@@ -989,211 +626,21 @@ static const struct key_handler capture_keys[] = {
 	END_KEYS,
 };
 static int
-ld_output_community_id(struct loader *l, yaml_node_t *n, struct ts_config *c)
-{
-	return load_bool(l, n, "output.community-id", &c->community_id);
-}
-
-static int
-ld_output_community_id_seed(struct loader *l, yaml_node_t *n,
-    struct ts_config *c)
-{
-	return load_u32(l, n, "output.community-id-seed", 0, 65535,
-	    &c->community_id_seed);
-}
-
-static int
-ld_redis_enabled(struct loader *l, yaml_node_t *n, struct ts_config *c)
-{
-	return load_bool(l, n, "output.redis.enabled", &c->redis_enabled);
-}
-
-static int
-ld_redis_server(struct loader *l, yaml_node_t *n, struct ts_config *c)
-{
-	char *v = NULL;
-
-	if (load_string(l, n, "output.redis.server", &v) != 0)
-		return -1;
-	if (v == NULL)
-		return fail(l, n, "output.redis.server: empty");
-	free(c->redis_server);
-	c->redis_server = v;
-	return 0;
-}
-
-static int
-ld_redis_port(struct loader *l, yaml_node_t *n, struct ts_config *c)
-{
-	return load_u32(l, n, "output.redis.port", 1, 65535, &c->redis_port);
-}
-
-static int
-ld_redis_key(struct loader *l, yaml_node_t *n, struct ts_config *c)
-{
-	char *v = NULL;
-
-	if (load_string(l, n, "output.redis.key", &v) != 0)
-		return -1;
-	if (v == NULL)
-		return fail(l, n, "output.redis.key: empty");
-	free(c->redis_key);
-	c->redis_key = v;
-	return 0;
-}
-
-static int
-ld_redis_mode(struct loader *l, yaml_node_t *n, struct ts_config *c)
-{
-	static const struct {
-		const char	*name;
-		enum redis_mode	 mode;
-	} modes[] = {
-		{ "list", REDIS_LPUSH }, { "lpush", REDIS_LPUSH },
-		{ "rpush", REDIS_RPUSH }, { "channel", REDIS_PUBLISH },
-		{ "publish", REDIS_PUBLISH }, { "stream", REDIS_XADD },
-		{ "xadd", REDIS_XADD },
-	};
-
-	if (want_scalar(l, n, "output.redis.mode") != 0)
-		return -1;
-	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
-		if (strcmp(scalar(n), modes[i].name) == 0) {
-			c->redis_mode = modes[i].mode;
-			return 0;
-		}
-	return fail(l, n, "output.redis.mode: '%s' is not list, rpush, "
-	    "channel or stream", scalar(n));
-}
-
-static int
-ld_redis_spool(struct loader *l, yaml_node_t *n, struct ts_config *c)
-{
-	return load_size(l, n, "output.redis.spool", 4ULL << 10, 1ULL << 32,
-	    &c->redis_spool);
-}
-
-static void
-show_redis_mode(FILE *f, const struct ts_config *c)
-{
-	fputs(c->redis_mode == REDIS_RPUSH ? "rpush" :
-	    c->redis_mode == REDIS_PUBLISH ? "channel" :
-	    c->redis_mode == REDIS_XADD ? "stream" : "list", f);
-}
-
-static const struct key_handler redis_keys[] = {
-	KEY("enabled", ld_redis_enabled, BOOL, redis_enabled),
-	KEY("server", ld_redis_server, STRING, redis_server),
-	KEY("port", ld_redis_port, COUNT, redis_port),
-	KEY("key", ld_redis_key, STRING, redis_key),
-	KEY_FN("mode", ld_redis_mode, show_redis_mode),
-	KEY("spool", ld_redis_spool, SIZE, redis_spool),
-	END_KEYS,
-};
-
-static int
-ld_output_redis(struct loader *l, yaml_node_t *n, struct ts_config *c)
-{
-	if (empty_section(n))
-		return 0;
-	return walk_mapping(l, n, "output.redis", redis_keys, c);
-}
-
-static int
-ld_sensor_name(struct loader *l, yaml_node_t *n, struct ts_config *c)
-{
-	if (load_string(l, n, "sensor.name", &c->sensor_name) != 0)
-		return -1;
-	if (c->sensor_name != NULL && strlen(c->sensor_name) > 255)
-		return fail(l, n, "sensor.name: longer than 255 characters");
-	return 0;
-}
-
-static const struct key_handler sensor_keys[] = {
-	KEY("name", ld_sensor_name, STRING, sensor_name),
-	END_KEYS,
-};
-
-static int
-ld_sensor(struct loader *l, yaml_node_t *n, struct ts_config *c)
-{
-	if (empty_section(n))
-		return 0;
-	return walk_mapping(l, n, "sensor", sensor_keys, c);
-}
-
-static int
-ld_output_dns(struct loader *l, yaml_node_t *n, struct ts_config *c)
-{
-	return load_bool(l, n, "output.dns", &c->log_dns);
-}
-
-static int
-ld_output_smtp(struct loader *l, yaml_node_t *n, struct ts_config *c)
-{
-	return load_bool(l, n, "output.smtp", &c->log_smtp);
-}
-
-static int
-ld_output_format(struct loader *l, yaml_node_t *n, struct ts_config *c)
-{
-	if (want_scalar(l, n, "output.format") != 0)
-		return -1;
-	if (strcmp(scalar(n), "auto") == 0)
-		c->output_format = OUTPUT_FORMAT_AUTO;
-	else if (strcmp(scalar(n), "eve") == 0)
-		c->output_format = OUTPUT_FORMAT_EVE;
-	else if (strcmp(scalar(n), "line") == 0)
-		c->output_format = OUTPUT_FORMAT_LINE;
-	else
-		return fail(l, n, "output.format: '%s': expected eve, line or "
-		    "auto", scalar(n));
-	return 0;
-}
-
-static void
-show_output_format(FILE *f, const struct ts_config *c)
-{
-	fputs(c->output_format == OUTPUT_FORMAT_EVE ? "eve" :
-	    c->output_format == OUTPUT_FORMAT_LINE ? "line" : "auto", f);
-}
-
-static const struct key_handler output_keys[] = {
-	KEY("dir", ld_output_dir, STRING, log_dir),
-	KEY("dns", ld_output_dns, BOOL, log_dns),
-	KEY("smtp", ld_output_smtp, BOOL, log_smtp),
-	KEY("stdout", ld_output_stdout, BOOL, eve_stdout),
-	KEY("eve", ld_output_eve, BOOL, eve_enabled),
-	KEY_FN("format", ld_output_format, show_output_format),
-	KEY("community-id", ld_output_community_id, BOOL, community_id),
-	KEY("community-id-seed", ld_output_community_id_seed, COUNT,
-	    community_id_seed),
-	SECTION("redis", ld_output_redis, redis_keys),
-	END_KEYS,
-};
-
-static int
 ld_protect(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
-	return walk_mapping(l, n, "protect", protect_keys, c);
+	return config_walk(l, n, "protect", protect_keys, c);
 }
 
 static int
 ld_dns(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
-	return walk_mapping(l, n, "dns", dns_keys, c);
+	return config_walk(l, n, "dns", dns_keys, c);
 }
 
 static int
 ld_capture(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
-	return walk_mapping(l, n, "capture", capture_keys, c);
-}
-
-static int
-ld_output(struct loader *l, yaml_node_t *n, struct ts_config *c)
-{
-	return walk_mapping(l, n, "output", output_keys, c);
+	return config_walk(l, n, "capture", capture_keys, c);
 }
 
 static int
@@ -1210,51 +657,7 @@ static const struct key_handler tls_keys[] = {
 static int
 ld_tls(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
-	return walk_mapping(l, n, "tls", tls_keys, c);
-}
-
-/* policy: typosentry policyd (config_policy.c). */
-static const struct key_handler policy_exception_keys[] = {
-	KEY_FN("senders", config_ld_policy_except_senders,
-	    config_show_policy_except_senders),
-	KEY_FN("sender-domains", config_ld_policy_except_domains,
-	    config_show_policy_except_domains),
-	KEY_FN("clients", config_ld_policy_except_clients,
-	    config_show_policy_except_clients),
-	END_KEYS,
-};
-
-static int
-ld_policy_exceptions(struct loader *l, yaml_node_t *n, struct ts_config *c)
-{
-	if (empty_section(n))
-		return 0;
-	return walk_mapping(l, n, "policy.exceptions", policy_exception_keys, c);
-}
-
-static const struct key_handler policy_keys[] = {
-	KEY_FN("action", config_ld_policy_action, config_show_policy_action),
-	KEY_FN("class-actions", config_ld_policy_class_actions,
-	    config_show_policy_class_actions),
-	KEY_FN("severity-actions", config_ld_policy_severity_actions,
-	    config_show_policy_severity_actions),
-	KEY_FN("header", config_ld_policy_header, config_show_policy_header),
-	SECTION("exceptions", ld_policy_exceptions, policy_exception_keys),
-	KEY("max-connections", config_ld_policy_max_connections, COUNT,
-	    policy.max_connections),
-	KEY("idle-timeout", config_ld_policy_idle_timeout, COUNT,
-	    policy.idle_timeout),
-	KEY("max-request-size", config_ld_policy_max_request, SIZE,
-	    policy.max_request),
-	END_KEYS,
-};
-
-static int
-ld_policy(struct loader *l, yaml_node_t *n, struct ts_config *c)
-{
-	if (empty_section(n))
-		return 0;
-	return walk_mapping(l, n, "policy", policy_keys, c);
+	return config_walk(l, n, "tls", tls_keys, c);
 }
 
 static const struct key_handler top_keys[] = {
@@ -1268,16 +671,16 @@ static const struct key_handler top_keys[] = {
 	SECTION("flow", ld_flow, flow_keys),
 	SECTION("stream", ld_stream, stream_keys),
 	SECTION("defrag", ld_defrag, defrag_keys),
-	SECTION("decoder", ld_decoder, decoder_keys),
+	SECTION("decoder", config_ld_decoder, config_decoder_keys),
 	SECTION("capture", ld_capture, capture_keys),
-	SECTION("output", ld_output, output_keys),
-	SECTION("syslog", ld_syslog, syslog_keys),
+	SECTION("output", config_ld_output, config_output_keys),
+	SECTION("syslog", config_ld_syslog, config_syslog_keys),
 	SECTION("alerts", ld_alerts, alerts_keys),
 	SECTION("stats", ld_stats, stats_keys),
 	SECTION("privacy", ld_privacy, privacy_keys),
 	SECTION("run", ld_run, run_keys),
-	SECTION("sensor", ld_sensor, sensor_keys),
-	SECTION("policy", ld_policy, policy_keys),
+	SECTION("sensor", config_ld_sensor, config_sensor_keys),
+	SECTION("policy", config_ld_policy, config_policy_keys),
 	END_KEYS,
 };
 
@@ -1400,7 +803,7 @@ parse_text(struct ts_config *cfg, const char *name, const char *text,
 	if (root == NULL)
 		rc = 0;			/* an empty file: all defaults */
 	else
-		rc = walk_mapping(&l, root, TOP_LEVEL, top_keys, cfg);
+		rc = config_walk(&l, root, TOP_LEVEL, top_keys, cfg);
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
 	return rc;

@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "config_keys.h"
 #include "config_policy.h"
 #include "config_show.h"
 #include "config_values.h"
@@ -433,4 +434,49 @@ config_show_policy_except_clients(FILE *f, const struct ts_config *c)
 		    n->family == AF_INET6 ? "\"" : "");
 	}
 	fputc(']', f);
+}
+
+/* The policy section's keys (typosentry policyd). */
+/* policy: typosentry policyd (config_policy.c). */
+static const struct key_handler policy_exception_keys[] = {
+	KEY_FN("senders", config_ld_policy_except_senders,
+	    config_show_policy_except_senders),
+	KEY_FN("sender-domains", config_ld_policy_except_domains,
+	    config_show_policy_except_domains),
+	KEY_FN("clients", config_ld_policy_except_clients,
+	    config_show_policy_except_clients),
+	END_KEYS,
+};
+
+static int
+ld_policy_exceptions(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	if (config_empty_section(n))
+		return 0;
+	return config_walk(l, n, "policy.exceptions", policy_exception_keys, c);
+}
+
+const struct key_handler config_policy_keys[] = {
+	KEY_FN("action", config_ld_policy_action, config_show_policy_action),
+	KEY_FN("class-actions", config_ld_policy_class_actions,
+	    config_show_policy_class_actions),
+	KEY_FN("severity-actions", config_ld_policy_severity_actions,
+	    config_show_policy_severity_actions),
+	KEY_FN("header", config_ld_policy_header, config_show_policy_header),
+	SECTION("exceptions", ld_policy_exceptions, policy_exception_keys),
+	KEY("max-connections", config_ld_policy_max_connections, COUNT,
+	    policy.max_connections),
+	KEY("idle-timeout", config_ld_policy_idle_timeout, COUNT,
+	    policy.idle_timeout),
+	KEY("max-request-size", config_ld_policy_max_request, SIZE,
+	    policy.max_request),
+	END_KEYS,
+};
+
+int
+config_ld_policy(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	if (config_empty_section(n))
+		return 0;
+	return config_walk(l, n, "policy", config_policy_keys, c);
 }

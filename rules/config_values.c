@@ -13,6 +13,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <stdbool.h>		/* before ldns, which else makes bool a signed char */
+
 #include <ldns/ldns.h>
 
 #include "config_values.h"

@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <stdbool.h>		/* before ldns, which else makes bool a signed char */
+
 #include <ldns/ldns.h>
 #include <libpsl.h>
 #include <pcap/pcap.h>
