@@ -87,9 +87,9 @@ to_network(int dlt, struct cursor *c)
 }
 
 /*
- * Bytes of the packet from its network header, big-endian, as the BPF
- * program loads them: a read past the end marks the packet bad (the
- * kernel's program returns 0 there) and gives 0.
+ * The packet from its network header, read at offsets as the BPF program
+ * loads it (big-endian, through the cursor): a read past the end marks
+ * the packet bad (the kernel's program returns 0 there) and gives 0.
  */
 struct net_bytes {
 	const uint8_t	*p;
@@ -100,14 +100,15 @@ struct net_bytes {
 static uint32_t
 rd(struct net_bytes *r, size_t off, size_t n)
 {
-	uint32_t v = 0;
+	struct cursor c = cur_init(r->p, r->len);
+	uint32_t v;
 
-	if (off > r->len || n > r->len - off) {
+	cur_skip(&c, off);
+	v = n == 1 ? cur_u8(&c) : n == 2 ? cur_u16(&c) : cur_u32(&c);
+	if (c.err) {
 		r->bad = true;
 		return 0;
 	}
-	for (size_t i = 0; i < n; i++)
-		v = v << 8 | r->p[off + i];
 	return v;
 }
 
@@ -526,13 +527,17 @@ tunnel_proto(struct asm_ctx *a, const struct decode_opts *o, int level,
 		jump(a, fl->sym1);
 		return;
 	}
-	if (o->gre)
+	if (o->gre && o->ipip)
 		jeq(a, IPPROTO_GRE, gre);
-	op(a, BPF_LD | BPF_MEM, M_L4);
-	jump(a, fl->ip1);
-	label(a, gre);
-	op(a, BPF_LD | BPF_MEM, M_L4);
-	jump(a, fl->gre);
+	if (o->ipip) {
+		op(a, BPF_LD | BPF_MEM, M_L4);
+		jump(a, fl->ip1);
+	}
+	if (o->gre) {
+		label(a, gre);
+		op(a, BPF_LD | BPF_MEM, M_L4);
+		jump(a, fl->gre);
+	}
 }
 
 /*

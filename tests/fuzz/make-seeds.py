@@ -24,6 +24,8 @@ and seeds from earlier runs stay; running it twice changes nothing.
                  shared tunnel and PPP captures (../shared/pcaps), and
                  nested frames built here (marked below), after a byte
                  naming the link type and the depth cap
+  fanout         the Ethernet frames (untagged, IP) of the same captures,
+                 after a byte enabling every encapsulation
 
 usage: tests/fuzz/make-seeds.py   (from anywhere)
 """
@@ -294,8 +296,12 @@ def tunnel_seeds(seeds):
             continue
         for f in frames[:8]:
             seeds.add("tunnel", bytes([TUNNEL_DLTS.index(dlt) | 7 << 3]) + f)
+            if dlt == 1 and f[12:14] in (b"\x08\x00", b"\x86\xdd"):
+                seeds.add("fanout", b"\x1f" + f)
     for dlt, f in hand_made_nested():
         seeds.add("tunnel", bytes([TUNNEL_DLTS.index(dlt) | 7 << 3]) + f)
+        if dlt == 1 and f[12:14] in (b"\x08\x00", b"\x86\xdd"):
+            seeds.add("fanout", b"\x1f" + f)
 
 def tls_start(s):
     """Where TLS starts in a direction's stream, or None."""
