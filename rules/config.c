@@ -737,6 +737,7 @@ config_defaults(struct ts_config *cfg)
 	cfg->stats_interval = 60;
 	cfg->privacy = PRIVACY_KEEP;
 	cfg->community_id = true;
+	cfg->output_max_pending = 4u << 20;
 	cfg->redis_port = 6379;
 	cfg->redis_mode = REDIS_LPUSH;
 	cfg->redis_spool = 64u << 20;

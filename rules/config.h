@@ -150,6 +150,7 @@ struct ts_config {
 
 	/* Joining records of many sensors and tools (README "Outputs"). */
 	char		*sensor_name;		/* sensor.name; NULL: host name */
+	size_t		 output_max_pending;	/* output.max-pending, bytes */
 	bool		 community_id;		/* output.community-id */
 	uint32_t	 community_id_seed;	/* output.community-id-seed */
 	bool		 redis_enabled;		/* output.redis.enabled */

@@ -89,6 +89,13 @@ show_output_format(FILE *f, const struct ts_config *c)
 }
 
 static int
+ld_output_max_pending(struct loader *l, yaml_node_t *n, struct ts_config *c)
+{
+	return load_size(l, n, "output.max-pending", 64ULL << 10, 1ULL << 30,
+	    &c->output_max_pending);
+}
+
+static int
 ld_output_community_id(struct loader *l, yaml_node_t *n, struct ts_config *c)
 {
 	return load_bool(l, n, "output.community-id", &c->community_id);
@@ -206,6 +213,7 @@ const struct key_handler config_output_keys[] = {
 	KEY("stdout", ld_output_stdout, BOOL, eve_stdout),
 	KEY("eve", ld_output_eve, BOOL, eve_enabled),
 	KEY_FN("format", ld_output_format, show_output_format),
+	KEY("max-pending", ld_output_max_pending, SIZE, output_max_pending),
 	KEY("community-id", ld_output_community_id, BOOL, community_id),
 	KEY("community-id-seed", ld_output_community_id_seed, COUNT,
 	    community_id_seed),

@@ -321,6 +321,7 @@ reload(struct app *a)
 	free(a->filter);
 	a->filter = nfilter;
 	syslog_apply(a);
+	output_set_max_pending(&a->out, a->cfg->output_max_pending);
 	a->ctl->cnt.config_reloads++;
 	ts_log(LOG_NOTICE, "SIGHUP: configuration %s reloaded (%zu typo "
 	    "variants)", a->cfg->path, typo_model_variants(a->model));
@@ -397,6 +398,8 @@ housekeeping(void *ctx)
 	}
 	if (!a->is_live)
 		return;
+	/* Records held for a slow reader leave while no new one comes. */
+	output_flush(&a->out);
 	if (a->pooled) {
 		/* The workers tick on their own; stats come from here. */
 		uint32_t piv = a->cfg->stats_interval;
@@ -696,6 +699,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	output_set_redis(&a.out, a.redis);
+	output_set_max_pending(&a.out, a.cfg->output_max_pending);
 	syslog_apply(&a);
 	if (!eve_on && !a.slog.on && a.redis == NULL)
 		ts_log(LOG_WARNING, "output.eve is false and syslog is off: "

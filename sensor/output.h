@@ -15,6 +15,8 @@
 
 /* Write errors are reported at most once per this many seconds. */
 #define OUTPUT_ERROR_INTERVAL	60
+/* At exit, how long records held for a slow reader may wait for it. */
+#define OUTPUT_DRAIN_SECONDS	5
 
 struct redis_out;
 
@@ -28,6 +30,17 @@ struct output {
 	bool		 failing;	/* the last write failed */
 	uint64_t	 unreported;	/* failures since the last message */
 	time_t		 reported_at;	/* monotonic seconds of that message */
+	/*
+	 * A pipe, FIFO, terminal or socket is written without blocking: what
+	 * its reader has not taken yet waits here, up to max_pending bytes
+	 * (output.max-pending); past that, records are dropped and counted
+	 * (output_write() fails), so a reader that stops never stops
+	 * capture.  A regular file is written as it comes.
+	 */
+	bool		 nonblock;
+	bool		 socket;	/* sendmsg() with MSG_DONTWAIT */
+	char		*pend;
+	size_t		 pend_len, pend_off, pend_cap, max_pending;
 	/* Line format: each record read back and told in a line. */
 	struct eve_doc	*doc;		/* NULL: EVE JSON as given */
 	char		*line;
@@ -63,6 +76,16 @@ void output_open_none(struct output *o);
  */
 int output_write(struct output *o, const char *line, size_t len);
 
+/*
+ * Records held for a slow reader go on if it has room now (called from
+ * the housekeeping of the loops, so that they leave while no new record
+ * comes).
+ */
+void output_flush(struct output *o);
+
+/* output.max-pending: bytes held for a slow reader (default 4 MiB). */
+void output_set_max_pending(struct output *o, size_t bytes);
+
 /* Records also go to r (output.redis; NULL: not) from now on. */
 void output_set_redis(struct output *o, struct redis_out *r);
 
@@ -74,6 +97,10 @@ void output_set_redis(struct output *o, struct redis_out *r);
 int output_reopen(struct output *o, const char *dir, char *err,
     size_t errlen);
 
+/*
+ * Closes; records still held for a slow reader get OUTPUT_DRAIN_SECONDS
+ * to leave, then are dropped and said.
+ */
 void output_close(struct output *o);
 
 #endif

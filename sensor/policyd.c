@@ -260,6 +260,7 @@ apply_config(struct policyd *d)
 	    c->syslog_ident, c->syslog_facility, c->syslog_level,
 	    c->syslog_json);
 	privacy_init(&d->privacy, c->privacy, c->privacy_key);
+	output_set_max_pending(&d->out, c->output_max_pending);
 }
 
 static time_t

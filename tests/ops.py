@@ -637,6 +637,88 @@ def t_privacy_hash(binary, d):
           "a local part shows")
 
 
+def stalled_run(binary, d, copies, max_pending, pause):
+    """A replay of copies of DNS_PCAP with EVE to a pipe whose reader
+    waits pause seconds (None: never reads) before reading it all.
+    Returns (exit status, seconds, stderr, bytes the reader got)."""
+    dlt, _, recs = L.read_pcap(DNS_PCAP)
+    cap = os.path.join(d, "many.pcap")
+    L.write_pcap(cap, dlt, L.copies(recs, copies, step=2))
+    cfg = os.path.join(d, "cfg.yaml")
+    L.shipped_config(cfg, output_max_pending=max_pending,
+                     alerts_max_per_second="0", stats_interval="0")
+    r, w = os.pipe()
+    t0 = time.monotonic()
+    p = subprocess.Popen([binary, "-c", cfg, "-r", cap, "--stdout"],
+                         stdout=w, stderr=subprocess.PIPE)
+    os.close(w)
+    got = []
+
+    def reader():
+        time.sleep(pause)
+        while True:
+            b = os.read(r, 1 << 16)
+            if not b:
+                return
+            got.append(b)
+    th = None
+    if pause is not None:
+        th = threading.Thread(target=reader)
+        th.start()
+    e = p.stderr.read().decode()
+    rc = p.wait(60)
+    secs = time.monotonic() - t0
+    if th is not None:
+        th.join(30)
+    else:
+        os.set_blocking(r, False)
+        try:
+            while True:
+                b = os.read(r, 1 << 16)
+                if not b:
+                    break
+                got.append(b)
+        except BlockingIOError:
+            pass
+    os.close(r)
+    return rc, secs, e, b"".join(got)
+
+
+def t_stalled_reader(binary, d):
+    """EVE to a pipe nobody reads (a stuck consumer): the replay goes on to
+    the end and exits, held records wait OUTPUT_DRAIN_SECONDS (5) at most;
+    the stall is said (once), every record not delivered is counted (in
+    output_errors, or as dropped at exit), and what reached the pipe is
+    whole lines but the last.  A reader that only pauses loses nothing."""
+    rc, secs, e, data = stalled_run(binary, d, 300, "64kb", None)
+    no_sanitizer_report(e)
+    check(rc == 0, "exit %d: %s" % (rc, e[-2000:]))
+    check(secs < 30, "took %.1f s with a stuck reader" % secs)
+    check(e.count("the reader is not keeping up") == 1, e[-2000:])
+    m = re.search(r"the reader took nothing for 5 s: (\d+) records held", e)
+    check(m, "no word of the records held at exit: " + e[-2000:])
+    lines = data.split(b"\n")
+    whole = [json.loads(x) for x in lines[:-1]]
+    total = L.summary_counter(e, "alerts") + \
+        L.summary_counter(e, "incidents_closed") + \
+        L.summary_counter(e, "incidents_closed_early")
+    errors = L.summary_counter(e, "output_errors")
+    check(errors > 0, "nothing dropped with a stuck reader?")
+    check(len(whole) + int(m.group(1)) + errors == total,
+          "%d records in the pipe + %s held at exit + %d dropped != %d" %
+          (len(whole), m.group(1), errors, total))
+    # A reader that pauses for a second: everything arrives, whole.
+    rc, secs, e, data = stalled_run(binary, d, 100, "4mb", 1.0)
+    check(rc == 0, "exit %d: %s" % (rc, e[-2000:]))
+    check(L.summary_counter(e, "output_errors") == 0, e[-2000:])
+    total = L.summary_counter(e, "alerts") + \
+        L.summary_counter(e, "incidents_closed") + \
+        L.summary_counter(e, "incidents_closed_early")
+    recs = [json.loads(x) for x in data.split(b"\n") if x]
+    check(len(recs) == total and data.endswith(b"\n"),
+          "%d records of %d with a reader that paused" % (len(recs), total))
+
+
 TESTS = {
     "syslog-line": t_syslog_line,
     "syslog-json": t_syslog_json,
@@ -651,6 +733,7 @@ TESTS = {
     "stats-offline": t_stats_offline,
     "suppress": t_suppress,
     "privacy-hash": t_privacy_hash,
+    "stalled-reader": t_stalled_reader,
 }
 NEEDS_ROOT = {"syslog-line", "syslog-json", "write-error-tmpfs",
               "write-error-permission"}
