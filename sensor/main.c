@@ -700,6 +700,16 @@ main(int argc, char **argv)
 	}
 	output_set_redis(&a.out, a.redis);
 	output_set_max_pending(&a.out, a.cfg->output_max_pending);
+	/*
+	 * Capture that cannot wait (an interface, a stream on standard
+	 * input) never waits for a reader of the records either; a file
+	 * being read can, and then loses nothing.
+	 */
+	bool stream_in = false;
+	for (size_t i = 0; i < o.ninputs; i++)
+		stream_in |= strcmp(o.inputs[i], "-") == 0;
+	if (a.is_live || stream_in)
+		(void)output_never_block(&a.out);
 	syslog_apply(&a);
 	if (!eve_on && !a.slog.on && a.redis == NULL)
 		ts_log(LOG_WARNING, "output.eve is false and syslog is off: "

@@ -9,10 +9,13 @@
  * told in one line (eve_line.h).
  *
  * Standard output (or an eve.json that is a FIFO) is often a pipe to
- * another program: it is written without blocking, through a file
- * description of our own (/proc/self/fd/1 opened again, so the shell's
- * stays as it was), and what the reader cannot take yet is held, up to a
- * bound; a reader that stops costs records, counted, never the capture.
+ * another program.  Reading a capture file, a slow reader slows the
+ * replay and nothing is lost; capturing live (or from a stream on
+ * standard input), it is written without blocking (output_never_block()),
+ * through a file description of our own (/proc/self/fd/1 opened again,
+ * so the shell's stays as it was), and what the reader cannot take yet is
+ * held, up to a bound: a reader that stops costs records, counted, never
+ * the capture.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -123,7 +126,7 @@ output_open_format(struct output *o, const char *dir, bool line, char *err,
 		return -1;
 	}
 	if (dir == NULL) {
-		o->fd = unblock(o, STDOUT_FILENO, false);
+		o->fd = STDOUT_FILENO;
 		if ((o->path = strdup("-")) == NULL) {
 			snprintf(err, errlen, "out of memory");
 			goto fail;
@@ -139,7 +142,6 @@ output_open_format(struct output *o, const char *dir, bool line, char *err,
 		goto fail;
 	}
 	o->owned = true;
-	o->fd = unblock(o, o->fd, true);
 	return 0;
 fail:
 	free(o->path);
@@ -179,7 +181,7 @@ output_reopen(struct output *o, const char *dir, char *err, size_t errlen)
 	/* What the old file's reader has not taken goes to the new one. */
 	close(o->fd);
 	free(o->path);
-	o->fd = unblock(o, fd, true);
+	o->fd = o->want_nonblock ? unblock(o, fd, true) : fd;
 	o->path = path;
 	pthread_mutex_unlock(&o->lock);
 	return 0;
@@ -360,6 +362,18 @@ write_nonblocking(struct output *o, struct iovec *iov, size_t total)
 		o->failing = false;
 		o->unreported = 0;
 	}
+	return 0;
+}
+
+int
+output_never_block(struct output *o)
+{
+	if (o->fd < 0)
+		return 0;
+	pthread_mutex_lock(&o->lock);
+	o->want_nonblock = true;
+	o->fd = unblock(o, o->fd, o->owned);
+	pthread_mutex_unlock(&o->lock);
 	return 0;
 }
 

@@ -31,12 +31,14 @@ struct output {
 	uint64_t	 unreported;	/* failures since the last message */
 	time_t		 reported_at;	/* monotonic seconds of that message */
 	/*
-	 * A pipe, FIFO, terminal or socket is written without blocking: what
+	 * Live (output_never_block()), a pipe, FIFO, terminal or socket is
+	 * written without blocking: what
 	 * its reader has not taken yet waits here, up to max_pending bytes
 	 * (output.max-pending); past that, records are dropped and counted
 	 * (output_write() fails), so a reader that stops never stops
 	 * capture.  A regular file is written as it comes.
 	 */
+	bool		 want_nonblock;	/* output_never_block() was called */
 	bool		 nonblock;
 	bool		 socket;	/* sendmsg() with MSG_DONTWAIT */
 	char		*pend;
@@ -75,6 +77,14 @@ void output_open_none(struct output *o);
  * starts on a line of its own.
  */
 int output_write(struct output *o, const char *line, size_t len);
+
+/*
+ * From now on a pipe, FIFO, terminal or socket is written without
+ * blocking (capture that cannot wait: live, or a stream on standard
+ * input); a regular file is left as it is.  Before the sandbox (it may
+ * open /proc/self/fd/N).  Returns 0.
+ */
+int output_never_block(struct output *o);
 
 /*
  * Records held for a slow reader go on if it has room now (called from

@@ -965,6 +965,8 @@ policyd_main(int argc, char **argv)
 		    "%s\n", err);
 		goto out_json;
 	}
+	/* Postfix waits for the answers: a stalled reader never holds them. */
+	(void)output_never_block(&d.out);
 	apply_config(&d);
 	if ((d.lfd = policy_listen(&d.unix_path, o.listen, err,
 	    sizeof(err))) < 0) {

@@ -638,9 +638,10 @@ def t_privacy_hash(binary, d):
 
 
 def stalled_run(binary, d, copies, max_pending, pause):
-    """A replay of copies of DNS_PCAP with EVE to a pipe whose reader
-    waits pause seconds (None: never reads) before reading it all.
-    Returns (exit status, seconds, stderr, bytes the reader got)."""
+    """A replay of copies of DNS_PCAP fed on standard input (a stream,
+    which cannot wait) with EVE to a pipe whose reader waits pause seconds
+    (None: never reads) before reading it all.  Returns (exit status,
+    seconds, stderr, bytes the reader got)."""
     dlt, _, recs = L.read_pcap(DNS_PCAP)
     cap = os.path.join(d, "many.pcap")
     L.write_pcap(cap, dlt, L.copies(recs, copies, step=2))
@@ -649,10 +650,16 @@ def stalled_run(binary, d, copies, max_pending, pause):
                      alerts_max_per_second="0", stats_interval="0")
     r, w = os.pipe()
     t0 = time.monotonic()
-    p = subprocess.Popen([binary, "-c", cfg, "-r", cap, "--stdout"],
-                         stdout=w, stderr=subprocess.PIPE)
+    p = subprocess.Popen([binary, "-c", cfg, "-r", "-", "--stdout"],
+                         stdin=subprocess.PIPE, stdout=w,
+                         stderr=subprocess.PIPE)
     os.close(w)
     got = []
+
+    def feed():
+        with open(cap, "rb") as f:
+            p.stdin.write(f.read())
+        p.stdin.close()
 
     def reader():
         time.sleep(pause)
@@ -661,6 +668,8 @@ def stalled_run(binary, d, copies, max_pending, pause):
             if not b:
                 return
             got.append(b)
+    feeder = threading.Thread(target=feed)
+    feeder.start()
     th = None
     if pause is not None:
         th = threading.Thread(target=reader)
@@ -668,6 +677,7 @@ def stalled_run(binary, d, copies, max_pending, pause):
     e = p.stderr.read().decode()
     rc = p.wait(60)
     secs = time.monotonic() - t0
+    feeder.join(30)
     if th is not None:
         th.join(30)
     else:
@@ -685,7 +695,8 @@ def stalled_run(binary, d, copies, max_pending, pause):
 
 
 def t_stalled_reader(binary, d):
-    """EVE to a pipe nobody reads (a stuck consumer): the replay goes on to
+    """Capture from a stream (standard input, as from tcpdump -w -) with
+    EVE to a pipe nobody reads (a stuck consumer): the capture goes on to
     the end and exits, held records wait OUTPUT_DRAIN_SECONDS (5) at most;
     the stall is said (once), every record not delivered is counted (in
     output_errors, or as dropped at exit), and what reached the pipe is
@@ -708,7 +719,7 @@ def t_stalled_reader(binary, d):
           "%d records in the pipe + %s held at exit + %d dropped != %d" %
           (len(whole), m.group(1), errors, total))
     # A reader that pauses for a second: everything arrives, whole.
-    rc, secs, e, data = stalled_run(binary, d, 100, "4mb", 1.0)
+    rc, secs, e, data = stalled_run(binary, d, 50, "4mb", 1.0)
     check(rc == 0, "exit %d: %s" % (rc, e[-2000:]))
     check(L.summary_counter(e, "output_errors") == 0, e[-2000:])
     total = L.summary_counter(e, "alerts") + \
