@@ -16,21 +16,29 @@
 #include <pcap/pcap.h>
 
 #include "../decoders/cursor.h"
+#include "../decoders/decode_tunnel.h"
 #include "../decoders/packet.h"
 #include "fanout.h"
 
 #define FANOUT_MULT	0x9e3779b1u
 
-static bool
-server_port(const struct ts_config *cfg, uint16_t port)
+void
+fanout_rule_init(struct fanout_rule *r, const struct ts_config *cfg)
 {
+	memset(r, 0, sizeof(*r));
+	r->cfg = cfg;
 	for (size_t i = 0; i < cfg->n_dns_ports; i++)
-		if (cfg->dns_ports[i] == port)
-			return true;
+		r->server[cfg->dns_ports[i] >> 3] |=
+		    (uint8_t)(1u << (cfg->dns_ports[i] & 7));
 	for (size_t i = 0; i < cfg->n_smtp_ports; i++)
-		if (cfg->smtp_ports[i] == port)
-			return true;
-	return false;
+		r->server[cfg->smtp_ports[i] >> 3] |=
+		    (uint8_t)(1u << (cfg->smtp_ports[i] & 7));
+}
+
+static inline bool
+server_port(const struct fanout_rule *r, uint16_t port)
+{
+	return (r->server[port >> 3] >> (port & 7)) & 1;
 }
 
 /*
@@ -38,10 +46,10 @@ server_port(const struct ts_config *cfg, uint16_t port)
  * port is the server; when both are (a lookup from port 2525) or neither
  * is (SMTP detected on another port), the lower port is the server's.
  */
-static bool
-source_is_client(const struct ts_config *cfg, uint16_t sport, uint16_t dport)
+static inline bool
+source_is_client(const struct fanout_rule *r, uint16_t sport, uint16_t dport)
 {
-	bool ss = server_port(cfg, sport), ds = server_port(cfg, dport);
+	bool ss = server_port(r, sport), ds = server_port(r, dport);
 
 	if (ss != ds)
 		return ds;
@@ -97,14 +105,15 @@ struct net_bytes {
 	bool		 bad;
 };
 
-static uint32_t
+static inline __attribute__((always_inline)) uint32_t
 rd(struct net_bytes *r, size_t off, size_t n)
 {
-	struct cursor c = cur_init(r->p, r->len);
-	uint32_t v;
-
-	cur_skip(&c, off);
-	v = n == 1 ? cur_u8(&c) : n == 2 ? cur_u16(&c) : cur_u32(&c);
+	if (off > r->len) {
+		r->bad = true;
+		return 0;
+	}
+	struct cursor c = cur_init(r->p + off, r->len - off);
+	uint32_t v = n == 1 ? cur_u8(&c) : n == 2 ? cur_u16(&c) : cur_u32(&c);
 	if (c.err) {
 		r->bad = true;
 		return 0;
@@ -112,12 +121,15 @@ rd(struct net_bytes *r, size_t off, size_t n)
 	return v;
 }
 
-/* The four words of an IPv6 address at off, XORed. */
-static uint32_t
-fold6(struct net_bytes *r, size_t off)
+/* Whether n bytes at off are there; if not, the packet is bad. */
+static inline bool
+need(struct net_bytes *r, size_t off, size_t n)
 {
-	return rd(r, off, 4) ^ rd(r, off + 4, 4) ^ rd(r, off + 8, 4) ^
-	    rd(r, off + 12, 4);
+	if (off > r->len || n > r->len - off) {
+		r->bad = true;
+		return false;
+	}
+	return true;
 }
 
 static bool
@@ -243,9 +255,9 @@ inner_of(const struct decode_opts *o, struct net_bytes *r,
  * that both directions still meet.  The same reads as fanout_program().
  */
 static uint32_t
-client_of(const struct ts_config *cfg, struct net_bytes *r)
+client_of(const struct fanout_rule *rule, struct net_bytes *r)
 {
-	const struct decode_opts *o = &cfg->decoder;
+	const struct decode_opts *o = &rule->cfg->decoder;
 	uint32_t sym = 0;
 	size_t ip = 0;
 
@@ -253,22 +265,40 @@ client_of(const struct ts_config *cfg, struct net_bytes *r)
 		uint32_t v = rd(r, ip, 1) >> 4, src, dst;
 		uint8_t proto;
 		size_t l4;
+		struct cursor h;
 
+		/*
+		 * The whole fixed header or nothing, as the program's first
+		 * load of its last word; then read from it in order.
+		 */
 		if (v == 4) {
-			rd(r, ip + 16, 4);
-			src = rd(r, ip + 12, 4);
-			dst = rd(r, ip + 16, 4);
+			if (!need(r, ip, 20))
+				return 0;
+			h = cur_init(r->p + ip, 20);
+			uint8_t ihl = cur_u8(&h) & 0xf;
+			cur_skip(&h, 5);
+			uint16_t frag = cur_u16(&h);
+			cur_skip(&h, 1);
+			proto = cur_u8(&h);
+			cur_skip(&h, 2);
+			src = cur_u32(&h);
+			dst = cur_u32(&h);
 			sym = src ^ dst;
-			if (rd(r, ip + 6, 2) & 0x3fff)
+			if (frag & 0x3fff)
 				return dst;
-			proto = (uint8_t)rd(r, ip + 9, 1);
-			l4 = ip + (rd(r, ip, 1) & 0xf) * 4;
+			l4 = ip + (size_t)ihl * 4;
 		} else if (v == 6) {
-			rd(r, ip + 36, 4);
-			src = fold6(r, ip + 8);
-			dst = fold6(r, ip + 24);
+			if (!need(r, ip, 40))
+				return 0;
+			h = cur_init(r->p + ip, 40);
+			cur_skip(&h, 6);
+			proto = cur_u8(&h);
+			cur_skip(&h, 1);
+			src = cur_u32(&h) ^ cur_u32(&h) ^ cur_u32(&h) ^
+			    cur_u32(&h);
+			dst = cur_u32(&h) ^ cur_u32(&h) ^ cur_u32(&h) ^
+			    cur_u32(&h);
 			sym = src ^ dst;
-			proto = (uint8_t)rd(r, ip + 6, 1);
 			if (proto == 44)
 				return dst;
 			l4 = ip + 40;
@@ -279,12 +309,15 @@ client_of(const struct ts_config *cfg, struct net_bytes *r)
 		    proto != IPPROTO_UDP)
 			return dst;
 		if (t == FT_NONE) {
-			uint16_t sport = (uint16_t)rd(r, l4, 2);
-			uint16_t dport = (uint16_t)rd(r, l4 + 2, 2);
-			if (proto == IPPROTO_UDP)
+			if (!need(r, l4, 4))
+				return 0;
+			h = cur_init(r->p + l4, 4);
+			uint16_t sport = cur_u16(&h);
+			uint16_t dport = cur_u16(&h);
+			if (proto == IPPROTO_UDP && udp_tunnel_port(o, dport))
 				t = udp_tunnel(o, dport);
 			if (t == FT_NONE)
-				return source_is_client(cfg, sport, dport) ?
+				return source_is_client(rule, sport, dport) ?
 				    src : dst;
 		}
 		if (level > 0)
@@ -297,16 +330,15 @@ client_of(const struct ts_config *cfg, struct net_bytes *r)
 }
 
 uint32_t
-fanout_hash(const struct ts_config *cfg, int dlt, const uint8_t *data,
-    size_t caplen, struct counters *scratch)
+fanout_hash(const struct fanout_rule *rule, int dlt, const uint8_t *data,
+    size_t caplen)
 {
 	struct cursor c = cur_init(data, caplen);
 
-	(void)scratch;
 	if (!to_network(dlt, &c))
 		return 0;
 	struct net_bytes r = { c.p, (size_t)(c.end - c.p), false };
-	uint32_t h = client_of(cfg, &r);
+	uint32_t h = client_of(rule, &r);
 	return r.bad ? 0 : h;
 }
 

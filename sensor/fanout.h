@@ -35,13 +35,20 @@
 #include "../decoders/counters.h"
 #include "../rules/config.h"
 
+/* The rule of a configuration, with its server ports as a bitmap. */
+struct fanout_rule {
+	const struct ts_config	*cfg;
+	uint8_t			 server[65536 / 8];	/* DNS and SMTP ports */
+};
+
+void fanout_rule_init(struct fanout_rule *r, const struct ts_config *cfg);
+
 /*
  * The client's 32-bit hash of one captured frame of link type dlt (0 for
- * what is not IP: worker 0); scratch takes the link decoder's counts of
- * what is wrong (the worker counts them again).
+ * what is not IP: worker 0).
  */
-uint32_t fanout_hash(const struct ts_config *cfg, int dlt,
-    const uint8_t *data, size_t caplen, struct counters *scratch);
+uint32_t fanout_hash(const struct fanout_rule *rule, int dlt,
+    const uint8_t *data, size_t caplen);
 
 /* The worker of a hash. */
 static inline unsigned

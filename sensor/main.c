@@ -235,8 +235,8 @@ configure_workers(struct app *a, const struct ts_config *cfg,
 			return -1;
 		suppress_set_rate(&w->suppress, cfg->alerts_per_second);
 		w->stats_interval = 0;		/* the pool writes them */
-		a->pool.cfg = cfg;
 	}
+	pool_set_config(&a->pool, cfg);
 	return 0;
 }
 

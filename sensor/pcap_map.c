@@ -19,7 +19,7 @@
 
 #define PCAP_MAP_MAX_SNAPLEN	262144	/* libpcap's largest */
 
-static uint32_t
+static inline __attribute__((always_inline)) uint32_t
 u32(const struct pcap_map *m, struct cursor *c)
 {
 	return m->swapped ? cur_u32(c) : cur_u32le(c);

@@ -59,13 +59,20 @@ block_signals(sigset_t *old)
 	pthread_sigmask(SIG_BLOCK, &all, old);
 }
 
+void
+pool_set_config(struct pool *p, const struct ts_config *cfg)
+{
+	p->cfg = cfg;
+	fanout_rule_init(&p->rule, cfg);
+}
+
 int
 pool_init(struct pool *p, unsigned n, const struct ts_config *cfg,
     const struct typo_model *model, struct output *out,
     const struct syslog_out *slog, char *err, size_t errlen)
 {
 	memset(p, 0, sizeof(*p));
-	p->cfg = cfg;
+	pool_set_config(p, cfg);
 	if ((p->ws = calloc(n, sizeof(*p->ws))) == NULL)
 		goto nomem;
 	pthread_mutex_init(&p->lock, NULL);
@@ -242,7 +249,7 @@ dispatch(void *ctx, int dlt, const struct pcap_pkthdr *h,
 {
 	struct reader *r = ctx;
 	struct pool *p = r->p;
-	uint32_t hash = fanout_hash(p->cfg, dlt, data, h->caplen, &p->scratch);
+	uint32_t hash = fanout_hash(&p->rule, dlt, data, h->caplen);
 	unsigned to = fanout_worker(hash, p->n);
 	struct pool_worker *pw = &p->ws[to];
 

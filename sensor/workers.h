@@ -29,6 +29,7 @@
 
 #include "capture.h"
 #include "live.h"
+#include "fanout.h"
 #include "worker.h"
 
 struct batch;
@@ -63,7 +64,7 @@ struct pool {
 	unsigned		 n;
 	const struct ts_config	*cfg;
 	bool			 pipe;		/* input may pause: no batching */
-	struct counters		 scratch;	/* the reader's link decoder */
+	struct fanout_rule	 rule;		/* which worker (pool_set_config) */
 	volatile sig_atomic_t	 stop;		/* live: end now */
 	bool			 done;		/* offline: no more input */
 	bool			 ticked;	/* offline: packet time seen */
@@ -85,6 +86,9 @@ struct pool {
 int pool_init(struct pool *p, unsigned n, const struct ts_config *cfg,
     const struct typo_model *model, struct output *out,
     const struct syslog_out *slog, char *err, size_t errlen);
+
+/* A reloaded configuration: the reader's fanout rule follows it. */
+void pool_set_config(struct pool *p, const struct ts_config *cfg);
 
 /* Offline: reads path through the workers (capture_file()'s contract). */
 int pool_capture_file(struct pool *p, const char *path, const char *filter,
