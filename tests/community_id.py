@@ -6,8 +6,10 @@ message and an "smtp" record for every RCPT TO (tests/oracle/dns-log.yaml)
 and with a sensor name; tshark computes the Community ID of every frame
 (`--enable-protocol communityid`).  Every record that carries a
 community_id must carry tshark's value for the frame it names (pcap_cnt:
-the packet that completed the message, on the same flow), and its host
-must be the configured sensor name.  Captures where tshark finds no flow
+the packet that completed the message, on the same flow) or, for a record
+written when another packet ended its flow (a followed session's end on a
+timeout), tshark's value for a frame of the record's own flow (its
+addresses and ports); and its host must be the configured sensor name.  Captures where tshark finds no flow
 with a Community ID (corrupt ones, non-IP) are skipped; when none of the
 captures gives a record with a community_id, the check fails: it would be
 empty.
@@ -36,18 +38,37 @@ def captures(args):
             yield a
 
 
+FIELDS = ["frame.number", "communityid", "ip.src", "ipv6.src", "ip.dst",
+          "ipv6.dst", "tcp.srcport", "udp.srcport", "tcp.dstport",
+          "udp.dstport"]
+
+
+def flow_key(a, ap, b, bp):
+    """Both directions of a flow alike."""
+    return tuple(sorted([(a, int(ap)), (b, int(bp))]))
+
+
 def tshark_ids(path):
-    out = subprocess.run(
-        ["tshark", "-n", "-r", path, "--enable-protocol", "communityid"] +
-        DECODE_AS + ["-T", "fields", "-e", "frame.number", "-e",
-                     "communityid", "-E", "occurrence=l"],
-        capture_output=True, timeout=300).stdout.decode("utf-8", "replace")
-    ids = {}
+    """{frame: community_id}, {flow key: community_id} (innermost flow)."""
+    cmd = ["tshark", "-n", "-r", path, "--enable-protocol", "communityid"] + \
+        DECODE_AS + ["-T", "fields", "-E", "occurrence=l"]
+    for f in FIELDS:
+        cmd += ["-e", f]
+    out = subprocess.run(cmd, capture_output=True,
+                         timeout=300).stdout.decode("utf-8", "replace")
+    ids, by_flow = {}, {}
     for line in out.splitlines():
-        num, _, cid = line.partition("\t")
-        if cid:
-            ids[int(num)] = cid
-    return ids
+        v = line.split("\t")
+        v += [""] * (len(FIELDS) - len(v))
+        num, cid, s4, s6, d4, d6, ts, us, td, ud = v[:10]
+        if not cid:
+            continue
+        ids[int(num)] = cid
+        src, dst = s4 or s6, d4 or d6
+        sport, dport = ts or us, td or ud
+        if src and dst and sport and dport:
+            by_flow[flow_key(src, sport, dst, dport)] = cid
+    return ids, by_flow
 
 
 def main():
@@ -61,7 +82,7 @@ def main():
     bad = []
     try:
         for cap in captures(paths):
-            ids = tshark_ids(cap)
+            ids, by_flow = tshark_ids(cap)
             if not ids:
                 continue
             r = subprocess.run([binary, "-q", "-c", cfg, "-r", cap],
@@ -79,6 +100,10 @@ def main():
                     continue
                 n = rec.get("pcap_cnt")
                 want = ids.get(n)
+                if want != rec["community_id"] and "src_port" in rec:
+                    want = by_flow.get(flow_key(
+                        rec["src_ip"], rec["src_port"], rec["dest_ip"],
+                        rec["dest_port"]), want)
                 checked += 1
                 seen.add(rec["community_id"])
                 if want != rec["community_id"]:
