@@ -753,10 +753,9 @@ worker_packet(struct worker *w, int dlt, const struct pcap_pkthdr *h,
 	w->cnt.bytes += h->caplen;
 	/* A copy of a blank one: vector moves, where gcc makes a memset or
 	 * a compound literal a "rep stos", slow to start on every packet. */
-	memcpy(&pkt, &blank_packet, offsetof(struct packet, tun));
-	/* The rest of tun is read only when depth says there is a tunnel. */
-	pkt.tun.tenant = 0;
-	pkt.tun.depth = 0;
+	memcpy((char *)&pkt + PACKET_BLANK_FROM,
+	    (const char *)&blank_packet + PACKET_BLANK_FROM,
+	    PACKET_BLANK_TO - PACKET_BLANK_FROM);
 	pkt.ts = h->ts;
 	pkt.pcap_cnt = pcap_cnt;
 	pkt.datalink = dlt;
