@@ -117,7 +117,7 @@ decode_packet(struct packet *pkt, const uint8_t *data, size_t caplen,
 {
 	struct cursor c = cur_init(data, caplen);
 	uint16_t ethertype;		/* decode_link() sets it on TS_OK */
-	enum encap via;			/* a tunnel decoder sets it on TS_OK */
+	enum encap via = ENCAP_NONE;	/* a tunnel decoder sets it */
 	enum ts_status st;
 
 	st = decode_link(pkt->datalink, &c, pkt, &ethertype, cnt);
@@ -131,8 +131,6 @@ decode_packet(struct packet *pkt, const uint8_t *data, size_t caplen,
 		st = transport(pkt, &c, &ethertype, &via, o, cnt);
 		if (st != TS_TUNNEL_)
 			return st;
-	} else {
-		via = ENCAP_NONE;
 	}
 	return decode_nested(pkt, &c, ethertype, via, o, cnt);
 }
