@@ -77,7 +77,7 @@
 	X(dns_responses,	"DNS responses decoded")		\
 	X(dns_not_query_opcode,	"DNS messages with an opcode other than QUERY") \
 	X(dns_no_question,	"DNS messages without a question")	\
-	X(dns_truncated,	"DNS messages shorter than their header") \
+	X(dns_truncated,	"DNS messages shorter than their header, or cut by the capture in their questions") \
 	X(dns_malformed,	"DNS messages with a bad name or length, or that ldns refused") \
 	X(dns_partial,		"DNS messages with whole questions but a later record cut short or malformed (questions checked)") \
 	X(dns_mx_questions,	"DNS MX questions")			\

@@ -116,8 +116,8 @@ decode_packet(struct packet *pkt, const uint8_t *data, size_t caplen,
     const struct decode_opts *o, struct counters *cnt)
 {
 	struct cursor c = cur_init(data, caplen);
-	uint16_t ethertype = 0;
-	enum encap via = ENCAP_NONE;
+	uint16_t ethertype;		/* decode_link() sets it on TS_OK */
+	enum encap via = ENCAP_NONE;	/* a tunnel decoder sets it */
 	enum ts_status st;
 
 	st = decode_link(pkt->datalink, &c, pkt, &ethertype, cnt);

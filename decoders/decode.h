@@ -39,7 +39,12 @@ struct decode_opts {
 	uint8_t		 n_geneve_ports;
 	uint16_t	 gre_udp_ports[DECODE_MAX_PORTS]; /* decoder.gre.udp-ports */
 	uint8_t		 n_gre_udp_ports;
-	/* One bit per UDP destination port an enabled tunnel uses. */
+	/*
+	 * One bit per UDP destination port an enabled tunnel uses, and the
+	 * span of those ports: most datagrams (DNS to 53, replies to
+	 * ephemeral ports) fall outside it and skip the table.
+	 */
+	uint16_t	 udp_tunnel_lo, udp_tunnel_span;
 	uint8_t		 udp_tunnel[65536 / 8];
 };
 

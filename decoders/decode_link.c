@@ -155,8 +155,9 @@ decode_link(int dlt, struct cursor *c, struct packet *pkt,
 	uint16_t type;
 	uint32_t af;
 
-	switch (dlt) {
-	case DLT_EN10MB:
+	/* Ethernet first: almost every capture, and the switch below is a
+	 * tree of compares since the PPP and HDLC link types joined it. */
+	if (dlt == DLT_EN10MB) {
 		cur_skip(c, 12);		/* destination, source MAC */
 		type = cur_u16(c);
 		if (c->err) {
@@ -164,7 +165,8 @@ decode_link(int dlt, struct cursor *c, struct packet *pkt,
 			return TS_TRUNCATED;
 		}
 		return decode_ethertype(c, type, pkt, ethertype, cnt);
-
+	}
+	switch (dlt) {
 	case DLT_PPP:
 		/* The PPP decoder skips RFC 1662's 0xff 0x03 when present. */
 		*ethertype = ETHERTYPE_PPP_;

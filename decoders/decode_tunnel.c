@@ -59,19 +59,32 @@ decode_opts_default(struct decode_opts *o)
 }
 
 static void
-mark_ports(struct decode_opts *o, bool on, const uint16_t *ports, unsigned n)
+mark_ports(struct decode_opts *o, bool on, const uint16_t *ports, unsigned n,
+    unsigned *lo, unsigned *hi)
 {
-	for (unsigned i = 0; on && i < n; i++)
+	for (unsigned i = 0; on && i < n; i++) {
 		o->udp_tunnel[ports[i] >> 3] |= (uint8_t)(1u << (ports[i] & 7));
+		if (ports[i] < *lo)
+			*lo = ports[i];
+		if (ports[i] > *hi)
+			*hi = ports[i];
+	}
 }
 
 void
 decode_opts_finish(struct decode_opts *o)
 {
+	unsigned lo = 0xffff, hi = 0;
+
 	memset(o->udp_tunnel, 0, sizeof(o->udp_tunnel));
-	mark_ports(o, o->vxlan, o->vxlan_ports, o->n_vxlan_ports);
-	mark_ports(o, o->geneve, o->geneve_ports, o->n_geneve_ports);
-	mark_ports(o, o->gre, o->gre_udp_ports, o->n_gre_udp_ports);
+	mark_ports(o, o->vxlan, o->vxlan_ports, o->n_vxlan_ports, &lo, &hi);
+	mark_ports(o, o->geneve, o->geneve_ports, o->n_geneve_ports, &lo, &hi);
+	mark_ports(o, o->gre, o->gre_udp_ports, o->n_gre_udp_ports, &lo, &hi);
+	/* No port: a span of one at 65535, whose bit is clear. */
+	if (hi < lo)
+		lo = hi = 0xffff;
+	o->udp_tunnel_lo = (uint16_t)lo;
+	o->udp_tunnel_span = (uint16_t)(hi - lo);
 }
 
 static bool

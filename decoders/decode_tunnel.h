@@ -47,6 +47,8 @@ enum ts_status decode_ip_tunnel(struct packet *pkt, struct cursor *c,
 static inline bool
 udp_tunnel_port(const struct decode_opts *o, uint16_t port)
 {
+	if ((uint16_t)(port - o->udp_tunnel_lo) > o->udp_tunnel_span)
+		return false;
 	return (o->udp_tunnel[port >> 3] >> (port & 7)) & 1;
 }
 

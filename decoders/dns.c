@@ -514,6 +514,17 @@ dns_outline(struct slice msg, struct dns_outline *o, struct counters *cnt)
 }
 
 void
+dns_outline_cut(enum ts_status st, struct counters *cnt)
+{
+	/* The only TS_INVALID: questions that run past the end, which the
+	 * capture cut, not the sender. */
+	if (st == TS_INVALID) {
+		cnt->dns_malformed--;
+		cnt->dns_truncated++;
+	}
+}
+
+void
 dns_count(const struct dns_outline *o, struct counters *cnt)
 {
 	if (o->qr)

@@ -97,6 +97,16 @@ struct dns_outline {
 enum ts_status dns_outline(struct slice msg, struct dns_outline *o,
     struct counters *cnt);
 
+/*
+ * After dns_outline() of the captured part of a message the capture cut
+ * short (a small snap length) returned st: what it counted malformed
+ * (questions running past the cut) is counted truncated instead.  A cut
+ * in a later record made the message partial as usual.  (A call after
+ * dns_outline(), not a variant of it, so that the usual path keeps
+ * dns_outline() in line.)
+ */
+void dns_outline_cut(enum ts_status st, struct counters *cnt);
+
 /* Counts a message that passed dns_outline() but is not decoded further. */
 void dns_count(const struct dns_outline *o, struct counters *cnt);
 

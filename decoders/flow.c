@@ -102,7 +102,10 @@ flow_hash(const struct flow_table *t, const struct packet *pkt)
 	for (unsigned i = 0; i < pkt->vlan_count && i < TS_MAX_VLAN; i++)
 		h += k[i] * (uint64_t)pkt->vlan[i];
 	k += TS_MAX_VLAN;
-	h += k[0] * (pkt->tun.tenant & 0xffffffff) + k[1] * (pkt->tun.tenant >> 32);
+	/* Tenant 0 (no tunnel) adds nothing: skip the multiplies. */
+	if (pkt->tun.tenant != 0)
+		h += k[0] * (pkt->tun.tenant & 0xffffffff) +
+		    k[1] * (pkt->tun.tenant >> 32);
 	return (uint32_t)(h >> 32);
 }
 

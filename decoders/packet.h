@@ -9,6 +9,7 @@
 #define TS_PACKET_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/time.h>
 
@@ -60,27 +61,46 @@ struct tunnel_info {
 };
 
 struct packet {
+	/* Set from the capture for every packet. */
 	struct timeval	 ts;
 	uint64_t	 pcap_cnt;	/* 1-based index in the capture */
 	int		 datalink;	/* DLT_* of the capture */
 
+	/*
+	 * From vlan to tun's depth: zero before decoding (PACKET_BLANK_FROM
+	 * to PACKET_BLANK_TO), the decoders fill what they find.
+	 */
 	uint16_t	 vlan[TS_MAX_VLAN];
 	uint8_t		 vlan_count;
 
 	struct ip_addr	 src, dst;
 	uint8_t		 ip_version;	/* 4 or 6 */
 	uint8_t		 ip_proto;	/* IPPROTO_UDP, IPPROTO_TCP, ... */
+	bool		 udp_cut;	/* decode_udp(): the capture ends inside
+					   the datagram (TS_TRUNCATED) */
 	struct slice	 l3;		/* IP header onwards, clamped to IP length */
 	struct slice	 l4;		/* transport header onwards */
 
-	struct ip_frag	 frag;		/* when decode_ip() said TS_FRAGMENT */
-
 	uint16_t	 sport, dport;
-	uint32_t	 tcp_seq, tcp_ack;
-	uint8_t		 tcp_flags;	/* TH_SYN, TH_ACK, ... as on the wire */
 	struct slice	 payload;	/* transport payload */
 
-	struct tunnel_info tun;		/* how it was encapsulated; last */
+	/* How it was encapsulated: tenant and depth are zeroed, the rest
+	 * is read only when depth is not 0. */
+	struct tunnel_info tun;
+
+	/*
+	 * Not zeroed: read only where the decoder that sets them said so.
+	 * frag: when decode_ip() said TS_FRAGMENT.
+	 */
+	struct ip_frag	 frag;
+	/* TCP: set by decode_tcp() before anything reads them. */
+	uint32_t	 tcp_seq, tcp_ack;
+	uint8_t		 tcp_flags;	/* TH_SYN, TH_ACK, ... as on the wire */
 };
+
+/* The part of struct packet to zero before decoding a frame. */
+#define PACKET_BLANK_FROM	offsetof(struct packet, vlan)
+#define PACKET_BLANK_TO		(offsetof(struct packet, tun) + \
+				 offsetof(struct tunnel_info, proto))
 
 #endif /* TS_PACKET_H */

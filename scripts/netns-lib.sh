@@ -7,6 +7,8 @@
 #   NAMESPACES   array of the network namespaces it creates
 #   NS_DEVICES   array of persistent devices (tun/tap) to delete from them
 #                (optional)
+#   LOCK_WAIT    seconds to wait for another recorder's lock (optional;
+#                without it a held lock is an error at once)
 # and may define cleanup_hook (run after the processes are stopped and the
 # namespaces removed, before the work directory goes).  After sourcing it
 # calls netns_init, which checks for root, takes the lock, makes $WORK and
@@ -117,7 +119,12 @@ netns_init() {
     LOCK=/run/lock/typosentry-record-pcaps.lock
     mkdir -p "${LOCK%/*}"
     exec 9>"$LOCK"
-    flock -n 9 || die "another record-*pcaps.sh run is in progress ($LOCK)"
+    if [ -n "${LOCK_WAIT:-}" ]; then
+        flock -w "$LOCK_WAIT" 9 ||
+            die "another record-*.sh run is in progress ($LOCK)"
+    else
+        flock -n 9 || die "another record-*.sh run is in progress ($LOCK)"
+    fi
     WORK=$(mktemp -d -t "$1.XXXXXX")
     trap netns_cleanup EXIT
     trap 'exit 130' INT

@@ -85,13 +85,14 @@ MX_HOTMIAL6=2001:db8::25
 SENDER=alice@example.org
 NETNS_ETC=/etc/netns/$NS_C
 
-log() { printf '%s\n' "$*"; }
-die() { printf 'record-mail-pcaps: error: %s\n' "$*" >&2; exit 1; }
+# Messages, the one-recorder lock, stopping by PID, waiting for a server,
+# removing the namespaces on exit (scripts/netns-lib.sh); the /etc/netns
+# files go too (cleanup_hook).
+REC_NAME=record-mail-pcaps
+NAMESPACES=("$NS_C" "$NS_S")
+. "$(dirname "${BASH_SOURCE[0]}")/netns-lib.sh"
 
-[ "$(id -u)" -eq 0 ] || die "must run as root"
-for cmd in ip dnsmasq tcpdump tshark flock postconf openssl setsid "$PY"; do
-    command -v "$cmd" >/dev/null 2>&1 || die "'$cmd' not found; run scripts/install-deps.sh --test"
-done
+need_cmds ip dnsmasq tcpdump tshark flock postconf openssl setsid ss "$PY"
 for s in /run/nscd/socket /var/run/nscd/socket; do
     [ -S "$s" ] && die "nscd is running ($s): lookups would bypass the namespace's resolver"
 done
@@ -163,78 +164,28 @@ if [ "${README_ONLY:-0}" = 1 ]; then
     exit 0
 fi
 
-LOCK=/run/lock/typosentry-record-pcaps.lock
-mkdir -p "${LOCK%/*}"
-exec 9>"$LOCK"
-flock -n 9 || die "another record-*pcaps.sh run is in progress ($LOCK)"
-
-WORK=$(mktemp -d -t typosentry-mail.XXXXXX)
+# The root check, the lock, $WORK and the exit trap.
+netns_init typosentry-mail
 chmod 0711 "$WORK"
 
-BG_PIDS=()
-stop_pid() {
-    local pid=$1 i p keep=()
-    if kill -0 "$pid" 2>/dev/null; then
-        kill "$pid" 2>/dev/null || true
-        for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-    fi
-    wait "$pid" 2>/dev/null || true
-    for p in "${BG_PIDS[@]}"; do [ "$p" = "$pid" ] || keep+=("$p"); done
-    BG_PIDS=("${keep[@]+"${keep[@]}"}")
-}
-delete_namespaces() {
-    local ns pid
-    for ns in "$NS_C" "$NS_S"; do
-        [ -e "/run/netns/$ns" ] || continue
-        # Whatever still runs in our namespaces is left over from an
-        # interrupted run of this script: stopped by PID.
-        for pid in $(ip netns pids "$ns" 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
-        ip netns del "$ns" 2>/dev/null || true
-    done
-}
 remove_netns_etc() {
     rm -f "$NETNS_ETC/resolv.conf" "$NETNS_ETC/hosts"
     rmdir "$NETNS_ETC" 2>/dev/null || true
     rmdir /etc/netns 2>/dev/null || true
 }
-cleanup() {
-    local rc=$? pid
-    trap - EXIT INT TERM
-    for pid in "${BG_PIDS[@]+"${BG_PIDS[@]}"}"; do stop_pid "$pid"; done
-    # Postfix daemons (children of the masters, stopped with them) may
-    # take a moment to go; then the namespaces.
-    sleep 0.5
-    delete_namespaces
-    remove_netns_etc
-    if [ "$rc" -ne 0 ] && [ "${KEEP_WORK:-0}" = 1 ]; then
-        printf 'record-mail-pcaps: work directory kept: %s\n' "$WORK" >&2
-    else
-        rm -rf "$WORK"
-    fi
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+cleanup_hook() { remove_netns_etc; }
 
 nsc() { ip netns exec "$NS_C" "$@"; }
 nss() { ip netns exec "$NS_S" "$@"; }
 
-wait_listen() {		# NS PROTO ADDR PORT WHAT PID LOG
-    local ns=$1 proto=$2 addr=$3 port=$4 what=$5 pid=$6 logf=$7 i
-    for ((i = 0; i < 100; i++)); do
-        [ -n "$(ip netns exec "$ns" ss -Hln"$proto" "src $addr:$port" 2>/dev/null)" ] && return 0
-        kill -0 "$pid" 2>/dev/null || { cat "$logf" >&2 || true; die "$what exited"; }
-        sleep 0.1
-    done
-    cat "$logf" >&2 || true
-    die "$what is not listening on $addr:$port"
+# wait_listen NS PROTO ADDR PORT WHAT PID LOG (an IPv6 ADDR in brackets).
+wait_listen() {
+    local addr=${3#[}
+    wait_listen_in "$1" "$2" "${addr%]}" "$4" "$5" "$6" "$7"
 }
 
 # ---------------------------------------------------------------- network
 log "== namespaces $NS_C and $NS_S"
-delete_namespaces
 remove_netns_etc
 for ns in "$NS_C" "$NS_S"; do
     ip netns add "$ns"

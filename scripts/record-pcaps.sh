@@ -33,6 +33,8 @@
 #     dns-mx-truncated.pcap  dns-mx-eth.pcap cut in the middle of record 6
 #     dns-mx-corrupt.pcap    dns-mx-eth.pcap with record 4's caplen set to
 #                            0xFFFFFFF0
+#     dns-mx-snaplen.pcap    dns-mx-eth.pcap as a snap length of 80 bytes
+#                            records it (editcap -s 80, as tcpdump -s 80)
 #
 #   VLAN and QinQ: when the kernel has 802.1Q support (module 8021q) the
 #   script uses ordinary VLAN sub-interfaces ("type vlan", "proto 802.1ad"
@@ -583,6 +585,10 @@ head -c "$cut" "$WORK/dns-mx-eth.pcap" >"$WORK/dns-mx-truncated.pcap"
 # tell pcap variants apart, and a bad record 3 makes it misread the whole
 # file instead of reporting the bad header.
 "$PY" "$HELPER" corrupt "$WORK/dns-mx-eth.pcap" "$WORK/dns-mx-corrupt.pcap" 4 0xFFFFFFF0
+# A small snap length: every frame cut to 80 bytes, the record keeping the
+# frame's length.  The IPv4 messages keep their header and question (but
+# nxdomain-test.army.ml's), the IPv6 ones are cut inside the question.
+editcap -s 80 "$WORK/dns-mx-eth.pcap" "$WORK/dns-mx-snaplen.pcap"
 
 # ------------------------------------------------------------- verifying
 log "== verifying"
@@ -630,7 +636,8 @@ check() {
 mkdir -p "$OUT"
 for f in dns-mx-eth.pcap dns-mx-eth.pcapng dns-mx-sll.pcap dns-mx-sll2.pcap \
          dns-mx-vlan.pcap dns-mx-qinq.pcap dns-mx-rawip.pcap dns-mx-null.pcap \
-         demo.pcap dns-mx-truncated.pcap dns-mx-corrupt.pcap; do
+         demo.pcap dns-mx-truncated.pcap dns-mx-corrupt.pcap \
+         dns-mx-snaplen.pcap; do
     chmod 0644 "$WORK/$f"
     mv -f "$WORK/$f" "$OUT/$f"
 done
@@ -651,6 +658,10 @@ check dns-mx-qinq.pcap   1   $((4 * ${#VLAN_QUERIES[@]})) "$vlan_mx"
 check dns-mx-rawip.pcap  101 $((4 * ${#RAW_QUERIES[@]}))  "$raw_mx"
 check dns-mx-null.pcap   0   $((4 * ${#RAW_QUERIES[@]}))  "$raw_mx"
 check demo.pcap          1   30 "$demo_mx"
+check dns-mx-snaplen.pcap 1  $((4 * ${#ETH_QUERIES[@]})) \
+    "$(grep '^4 ' <<<"$eth_mx" | grep -v ' nxdomain-test')"
+n=$(tshark -r "$OUT/dns-mx-snaplen.pcap" -Y 'frame.cap_len == 80 && frame.len > 80' 2>/dev/null | wc -l)
+[ "$n" = $((4 * ${#ETH_QUERIES[@]})) ] || bad "dns-mx-snaplen.pcap: $n frames cut to 80 bytes"
 
 # Every packet of the tagged captures carries the tags.
 n=$(tshark -r "$OUT/dns-mx-vlan.pcap" -Y 'eth.type == 0x8100 && vlan.id == 100 && dns' 2>/dev/null | wc -l)
@@ -717,6 +728,7 @@ example.org (and the A/AAAA lookups).
 | demo.pcap | Ethernet (1) | 30 | tcpdump on the client veth; used by \`make demo\` | A+AAAA www.example.org; MX gmail.com + A gmail-smtp-in.l.google.com (v4); MX gmial.com + AAAA mx.gmial.com (v6); MX army.mil + A mail.army.mil (v4); MX army.ml + A mail.army.ml (v4); MX mail.com + AAAA mx.mail.com (v6); MX us.army.ml (v6); MX example.org (v4); MX navy.mil (drill, v6) |
 | dns-mx-truncated.pcap | Ethernet (1) | 5, then a cut | dns-mx-eth.pcap cut (head -c) in the middle of record 6's data | MX army.ml query+response over IPv4 and IPv6, MX army.mil query over IPv4, then half of the next record; readers must report a truncated record |
 | dns-mx-corrupt.pcap | Ethernet (1) | 3, then a bad record | dns-mx-eth.pcap with the caplen of record 4 set to 0xFFFFFFF0 (record 4 because Wireshark uses the first three records to detect the pcap variant) | MX army.ml query+response over IPv4, MX army.ml query over IPv6, then the bad header; readers must reject it rather than allocate/read 4 GB |
+| dns-mx-snaplen.pcap | Ethernet (1) | $((4 * ${#ETH_QUERIES[@]})) | dns-mx-eth.pcap with every frame cut to 80 bytes (editcap -s 80), as tcpdump -s 80 records it: the record keeps the frame's length | the IPv4 messages keep their DNS header and question (all but nxdomain-test.army.ml), their later records cut; the IPv6 ones are cut inside the question |
 EOF
 
 # ------------------------------------------------------------- summary

@@ -46,80 +46,23 @@ NAMES=(
     example.org      # unrelated: no alert
 )
 
-log()  { printf '%s\n' "$*"; }
-die()  { printf 'record-typo-shapes: error: %s\n' "$*" >&2; exit 1; }
-
-[ "$(id -u)" -eq 0 ] || die "must run as root"
-for cmd in ip dnsmasq dig tcpdump capinfos flock ss; do
-    command -v "$cmd" >/dev/null 2>&1 ||
-        die "'$cmd' not found; run scripts/install-deps.sh --test"
-done
-
-LOCK=/run/lock/typosentry-record-pcaps.lock
-mkdir -p "${LOCK%/*}"
-exec 9>"$LOCK"
-# Another recording run uses the same lock: wait for it (5 min at most).
-flock -w 300 9 || die "another record-*.sh run is in progress ($LOCK)"
+# Messages, the one-recorder lock, stopping by PID, waiting for a server,
+# removing the namespaces on exit (scripts/netns-lib.sh).  Another
+# recording run holds the same lock: wait for it (5 min at most).
+REC_NAME=record-typo-shapes
+NAMESPACES=("$NS_C" "$NS_S")
+LOCK_WAIT=300
+. "$(dirname "${BASH_SOURCE[0]}")/netns-lib.sh"
+need_cmds dnsmasq dig tcpdump capinfos ss
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=$REPO/pcaps/dns-typo-shapes.pcap
-WORK=$(mktemp -d -t typosentry-shape.XXXXXX)
+netns_init typosentry-shape
 
 nsc() { ip netns exec "$NS_C" "$@"; }
 nss() { ip netns exec "$NS_S" "$@"; }
 
-BG_PIDS=()
-stop_pid() {
-    local pid=$1 i
-    if kill -0 "$pid" 2>/dev/null; then
-        kill "$pid" 2>/dev/null || true
-        for ((i = 0; i < 50; i++)); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
-    fi
-    wait "$pid" 2>/dev/null || true
-}
-
-delete_namespaces() {
-    local ns pid
-    for ns in "$NS_C" "$NS_S"; do
-        [ -e "/run/netns/$ns" ] || continue
-        # Left-overs of an interrupted run of this script, by PID.
-        for pid in $(ip netns pids "$ns" 2>/dev/null); do
-            kill "$pid" 2>/dev/null || true
-        done
-        ip netns del "$ns" 2>/dev/null || true
-    done
-}
-
-cleanup() {
-    local rc=$? pid
-    trap - EXIT INT TERM
-    for pid in "${BG_PIDS[@]+"${BG_PIDS[@]}"}"; do stop_pid "$pid"; done
-    delete_namespaces
-    rm -rf "$WORK"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# wait_for CHECK-COMMAND WHAT PID LOG: poll (at most 10 s).
-wait_for() {
-    local check=$1 what=$2 pid=$3 logf=$4 i
-    for ((i = 0; i < 100; i++)); do
-        eval "$check" && return 0
-        kill -0 "$pid" 2>/dev/null || { cat "$logf" >&2; die "$what exited"; }
-        sleep 0.1
-    done
-    cat "$logf" >&2
-    die "$what did not become ready"
-}
-
 log "== namespaces $NS_C and $NS_S"
-delete_namespaces
 for ns in "$NS_C" "$NS_S"; do
     ip netns add "$ns"
     ip -n "$ns" link set lo up
@@ -156,16 +99,14 @@ DNSMASQ_ARGS+=("--local=$zones")
 ip netns exec "$NS_S" dnsmasq "${DNSMASQ_ARGS[@]}" >"$WORK/dnsmasq.log" 2>&1 9>&- &
 DNSMASQ_PID=$!
 BG_PIDS+=("$DNSMASQ_PID")
-wait_for '[ -n "$(nss ss -Hlnu "src $S4:53" 2>/dev/null)" ]' dnsmasq \
-    "$DNSMASQ_PID" "$WORK/dnsmasq.log"
+wait_listen_in "$NS_S" u "$S4" 53 dnsmasq "$DNSMASQ_PID" "$WORK/dnsmasq.log"
 
 log "== capture and lookups"
 ip netns exec "$NS_C" tcpdump -i "$C_ETH" -U -s 2048 -n -Z root --immediate-mode \
     -w "$WORK/cap.pcap" udp port 53 >"$WORK/tcpdump.log" 2>&1 9>&- &
 CAP_PID=$!
 BG_PIDS+=("$CAP_PID")
-wait_for 'grep -q "listening on" "$WORK/tcpdump.log"' tcpdump "$CAP_PID" \
-    "$WORK/tcpdump.log"
+wait_for_text "$WORK/tcpdump.log" "listening on" tcpdump "$CAP_PID"
 for n in "${NAMES[@]}"; do
     out=$(nsc dig +tries=1 +time=2 +noedns @"$S4" MX "$n" 2>&1) || true
     status=$(printf '%s\n' "$out" | sed -n 's/.*status: \([A-Z]*\).*/\1/p' | head -n 1)

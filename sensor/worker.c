@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../decoders/decode.h"
+#include "../decoders/decode_udp.h"
 #include "../decoders/flow_id.h"
 #include "../decoders/dns_tcp.h"
 #include "../decoders/smtp.h"
@@ -125,26 +126,25 @@ dns_for_exchange(const struct worker *w, struct slice msg,
 }
 
 /*
- * A DNS message, over UDP (pkt set) or TCP (ep and flow_id set).  Most
- * messages end at their outline: only those that are logged, that alert,
- * or that answer for a remembered exchange are decoded in full.
+ * A DNS message, over UDP (pkt set) or TCP (ep and flow_id set), that
+ * dns_outline() accepted into o.  Most messages end at their outline:
+ * only those that are logged, that alert, or that answer for a remembered
+ * exchange are decoded in full.
  */
 static void
-dns_message(struct worker *w, struct slice msg, const struct packet *pkt,
-    const struct eve_endpoints *ep, uint64_t flow_id)
+dns_outlined(struct worker *w, struct slice msg, struct dns_outline *o,
+    const struct packet *pkt, const struct eve_endpoints *ep,
+    uint64_t flow_id)
 {
-	struct dns_outline o;
 	struct eve_endpoints pkt_ep;
 
-	if (dns_outline(msg, &o, &w->cnt) != TS_OK)
-		return;
 	bool alerts = dns_rules_screen(w->names, w->model, w->cfg, msg,
-	    &o, &w->cnt);
-	if (!alerts && !w->cfg->log_dns && !dns_for_exchange(w, msg, &o)) {
-		dns_count(&o, &w->cnt);
+	    o, &w->cnt);
+	if (!alerts && !w->cfg->log_dns && !dns_for_exchange(w, msg, o)) {
+		dns_count(o, &w->cnt);
 		return;
 	}
-	if (dns_decode_outlined(msg, &o, &w->dns, &w->cnt) != TS_OK)
+	if (dns_decode_outlined(msg, o, &w->dns, &w->cnt) != TS_OK)
 		return;
 	if (pkt != NULL) {
 		eve_endpoints_of_packet(&pkt_ep, pkt);
@@ -187,6 +187,24 @@ dns_message(struct worker *w, struct slice msg, const struct packet *pkt,
 	alert_emit(w, ep);
 }
 
+/*
+ * A DNS message, over UDP (pkt set) or TCP (ep and flow_id set).  cut: the
+ * captured part of a UDP datagram the snap length cut, whose header and
+ * questions may still be whole (tcpdump -s 96 keeps most queries).
+ */
+static void
+dns_message(struct worker *w, struct slice msg, const struct packet *pkt,
+    const struct eve_endpoints *ep, uint64_t flow_id, bool cut)
+{
+	struct dns_outline o;
+	enum ts_status st = dns_outline(msg, &o, &w->cnt);
+
+	if (st == TS_OK)
+		dns_outlined(w, msg, &o, pkt, ep, flow_id);
+	else if (cut)
+		dns_outline_cut(st, &w->cnt);
+}
+
 /* dns_tcp callback: one whole message of the flow. */
 static void
 dns_tcp_message(void *ctx, struct slice msg)
@@ -195,7 +213,7 @@ dns_tcp_message(void *ctx, struct slice msg)
 	struct eve_endpoints ep;
 
 	flow_endpoints(d->f, d->dir, &ep);
-	dns_message(d->w, msg, NULL, &ep, d->f->id);
+	dns_message(d->w, msg, NULL, &ep, d->f->id, false);
 }
 
 /* smtp callback: a RCPT TO, resolved with its reply (or without). */
@@ -781,10 +799,9 @@ worker_packet(struct worker *w, int dlt, const struct pcap_pkthdr *h,
 	w->cnt.bytes += h->caplen;
 	/* A copy of a blank one: vector moves, where gcc makes a memset or
 	 * a compound literal a "rep stos", slow to start on every packet. */
-	memcpy(&pkt, &blank_packet, offsetof(struct packet, tun));
-	/* The rest of tun is read only when depth says there is a tunnel. */
-	pkt.tun.tenant = 0;
-	pkt.tun.depth = 0;
+	memcpy((char *)&pkt + PACKET_BLANK_FROM,
+	    (const char *)&blank_packet + PACKET_BLANK_FROM,
+	    PACKET_BLANK_TO - PACKET_BLANK_FROM);
 	pkt.ts = h->ts;
 	pkt.pcap_cnt = pcap_cnt;
 	pkt.datalink = dlt;
@@ -809,13 +826,21 @@ worker_packet(struct worker *w, int dlt, const struct pcap_pkthdr *h,
 			return;
 		st = decode_transport(&pkt, &w->cfg->decoder, &w->cnt);
 	}
-	if (st != TS_OK)
+	if (st != TS_OK) {
+		/* A datagram the snap length cut: the pcap record is shorter
+		 * than the frame. */
+		if (st == TS_TRUNCATED && pkt.udp_cut && h->len > h->caplen &&
+		    (port_in(w->cfg->dns_ports, w->cfg->n_dns_ports, pkt.dport) ||
+		    port_in(w->cfg->dns_ports, w->cfg->n_dns_ports, pkt.sport)))
+			dns_message(w, udp_captured(&pkt), &pkt, NULL, 0,
+			    true);
 		return;
+	}
 
 	if (pkt.ip_proto == IPPROTO_UDP) {
 		if (port_in(w->cfg->dns_ports, w->cfg->n_dns_ports, pkt.dport) ||
 		    port_in(w->cfg->dns_ports, w->cfg->n_dns_ports, pkt.sport)) {
-			dns_message(w, pkt.payload, &pkt, NULL, 0);
+			dns_message(w, pkt.payload, &pkt, NULL, 0, false);
 		}
 	} else if (pkt.ip_proto == IPPROTO_TCP) {
 		tcp_packet(w, &pkt);

@@ -282,7 +282,9 @@ def case_truncated(cap):
     offset of their headers (the capture's caplen shorter than the
     packet), over UDP and TCP.  A message cut after its question is
     partial: its question (army.ml) is checked and alerts; cut before,
-    it is malformed."""
+    it is malformed.  The frame cut by the capture inside the DNS message
+    gives the same messages, but a question the capture cut is counted
+    truncated, not malformed."""
     msg = dns_mx_response()
     for cut in range(len(msg)):
         dns_udp(cap, msg[:cut], response=True)
@@ -294,13 +296,13 @@ def case_truncated(cap):
         cap.pkt(seg, caplen=cut)
     n, f = len(msg), len(frame)
     q = 12 + 9 + 4                      # the question army.ml MX ends here
-    return {"dns_messages": n, "dns_truncated": 12,
-            "dns_malformed": q - 12, "dns_partial": n - q,
-            "dns_responses": n - q,
+    return {"dns_messages": 2 * n, "dns_truncated": 12 + q,
+            "dns_malformed": q - 12, "dns_partial": 2 * (n - q),
+            "dns_responses": 2 * (n - q),
             "link_truncated": 2, "ip_truncated": 19 + 19 + 20,
             "tcp_truncated": 20, "udp_truncated": f - 20,
             "udp": n + f - 28, "ipv4": n + f - 20 + 20}, \
-        {"alerts": ["army.ml"] * (n - q)}
+        {"alerts": ["army.ml"] * (2 * (n - q))}
 
 
 def case_tcp_overlaps(cap):
@@ -568,12 +570,14 @@ def case_dns_tcp_held(cap):
 
 
 def case_pcap_snaplen(cap):
-    """A capture with a snap length of 60: every DNS query cut short."""
+    """A capture with a snap length of 60: every DNS query cut short,
+    inside its question (truncated, no alert)."""
     q = ipv4(CLIENT, RESOLVER, 17,
              udp(33333, 53, dns_query("a-long-host-name.army.ml")))
     for _ in range(10):
         cap.pkt(q, caplen=60)
-    return {"packets": 10, "udp_truncated": 10, "udp": 10}, {"alerts": []}
+    return {"packets": 10, "udp_truncated": 10, "udp": 10,
+            "dns_messages": 10, "dns_truncated": 10}, {"alerts": []}
 
 
 def case_pcap_over_snaplen(cap):
@@ -583,7 +587,8 @@ def case_pcap_over_snaplen(cap):
              udp(33333, 53, dns_query("a-long-host-name.army.ml")))
     for _ in range(10):
         cap.pkt(q)
-    return {"packets": 10, "udp_truncated": 10, "udp": 10}, {"alerts": []}
+    return {"packets": 10, "udp_truncated": 10, "udp": 10,
+            "dns_messages": 10, "dns_truncated": 10}, {"alerts": []}
 
 
 def case_pcap_corrupt(cap):

@@ -23,6 +23,11 @@ Tests:
   live-tcpreplay  tcpreplay --topspeed of a large capture onto the veth:
                   what typosentry read plus what it reports dropped equals
                   what tcpreplay sent.
+  live-vxlan      dig to dnsmasq inside a kernel VXLAN overlay (VNI 100,
+                  UDP 4789) between the namespaces; typosentry on the
+                  underlay veth with the built-in configuration, so its
+                  default live filter: the lookup alerts, with Suricata's
+                  tunnel object naming the underlay endpoints.
 
 usage: live.py BINARY TEST   (exit 0 pass, 1 fail, 77 skip)
        live.py --list
@@ -648,12 +653,102 @@ def t_live_tcpreplay(binary, d):
         net.down()
 
 
+VX_C4, VX_S4 = "10.77.0.1", "10.77.0.53"
+VX_C_MAC, VX_S_MAC = "02:00:00:00:77:01", "02:00:00:00:77:53"
+
+
+def t_live_vxlan(binary, d):
+    net = Net()
+    proc = None
+    try:
+        net.up()
+        # One VTEP per namespace on the underlay veth, static neighbours
+        # in the overlay (no ARP).
+        for ns, dev, local, remote, mac, peer_mac, addr, peer in (
+                (net.c, "c-veth", C4, S4, VX_C_MAC, VX_S_MAC, VX_C4, VX_S4),
+                (net.s, "s-veth", S4, C4, VX_S_MAC, VX_C_MAC, VX_S4, VX_C4)):
+            out = run(["ip", "-n", ns, "link", "add", "vx0", "address", mac,
+                       "type", "vxlan", "id", "100", "local", local,
+                       "remote", remote, "dstport", "4789", "dev", dev,
+                       "nolearning"], ok=False)
+            if out.returncode != 0:
+                raise Skip("cannot create a VXLAN device: " +
+                           out.stderr.decode().strip())
+            run(["ip", "-n", ns, "addr", "add", addr + "/24", "dev", "vx0"])
+            run(["ip", "-n", ns, "link", "set", "vx0", "up"])
+            run(["ip", "-n", ns, "neigh", "replace", peer, "lladdr",
+                 peer_mac, "dev", "vx0", "nud", "permanent"])
+        dlog = os.path.join(d, "dnsmasq.log")
+        dns = net.start("s", [
+            "dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
+            "--pid-file=", "--no-resolv", "--no-hosts", "--no-poll",
+            "--bind-interfaces", "--listen-address=" + VX_S4,
+            "--user=nobody", "--group=nogroup", "--log-facility=-",
+            "--local=/army.ml/", "--mx-host=army.ml,mail.army.ml,10"], dlog)
+        wait_listen(net, "u", VX_S4, 53, dns, dlog, "dnsmasq")
+        # No -c: the built-in configuration and its default live filter.
+        errp = os.path.join(d, "stderr")
+        errf = open(errp, "wb")
+        proc = subprocess.Popen(net.ns("s") + [binary, "-i", "s-veth",
+                                               "-l", d],
+                                stdout=subprocess.DEVNULL, stderr=errf)
+        L.wait_for(lambda: "capturing on" in open(errp).read() or
+                   proc.poll() is not None, 10, "capture to start")
+        check(proc.poll() is None, open(errp).read())
+        out = run(net.ns("c") + ["dig", "+tries=2", "+time=2", "@" + VX_S4,
+                                 "MX", "army.ml"])
+        check(b"status: NOERROR" in out.stdout and b"mail.army.ml" in
+              out.stdout, "dig through the overlay: " + out.stdout.decode())
+        path = os.path.join(d, "eve.json")
+
+        def alerts():
+            return [r for r in L.eve_records(path) if L.is_alert(r)]
+        L.wait_for(lambda: len(alerts()) >= 2, 5, "the query's and the "
+                   "response's alerts")
+        proc.send_signal(signal.SIGTERM)
+        rc = proc.wait(15)
+        proc = None
+        errf.close()
+        e = open(errp).read()
+        check(rc == 0, "exit %d: %s" % (rc, e))
+        recs = L.eve_records(path)
+        errs = L.schema_errors(recs)
+        check(not errs, errs[:3])
+        got = alerts()
+        check(len(got) == 2, "%d alerts, expected 2" % len(got))
+        want = {VX_C4: (C4, S4), VX_S4: (S4, C4)}
+        for r in got:
+            check(r["alert"]["context"]["typo"]["observed"] == "army.ml",
+                  "alert for %r" % r["alert"]["context"]["typo"])
+            check(r.get("in_iface") == "s-veth", "in_iface %r" %
+                  r.get("in_iface"))
+            t = r.get("tunnel")
+            check(t is not None, "no tunnel object in %r" % r)
+            src, dst = want[r["src_ip"]]
+            check(t["src_ip"] == src and t["dest_ip"] == dst and
+                  t["proto"] == "UDP" and t["depth"] == 1 and
+                  t["dest_port"] == 4789, "tunnel %r" % t)
+        check(len(set(r["flow_id"] for r in got)) == 1,
+              "query and response in different flows")
+        vx = L.summary_counter(e, "vxlan")
+        inner = L.summary_counter(e, "ip_in_vxlan")
+        print("live-vxlan: %d alerts with tunnel %s; vxlan %d, ip_in_vxlan "
+              "%d" % (len(got), got[0]["tunnel"], vx, inner))
+        check(vx >= 2 and inner >= 2, "vxlan %d, ip_in_vxlan %d" %
+              (vx, inner))
+    finally:
+        if proc is not None:
+            L.stop_proc(proc)
+        net.down()
+
+
 TESTS = {
     "live-alerts": t_live_alerts,
     "live-alerts-immediate":
         lambda binary, d: t_live_alerts(binary, d, ["--immediate"]),
     "live-tcpreplay": t_live_tcpreplay,
     "live-workers": t_live_workers,
+    "live-vxlan": t_live_vxlan,
 }
 TOOLS = {
     "live-alerts": ["ip", "unshare", "dnsmasq", "smtp-sink", "dig", "swaks",
@@ -662,6 +757,7 @@ TOOLS = {
                               "swaks", "rsyslogd", "ss"],
     "live-tcpreplay": ["ip", "tcpreplay"],
     "live-workers": ["ip", "tcpreplay"],
+    "live-vxlan": ["ip", "dnsmasq", "dig", "ss"],
 }
 
 

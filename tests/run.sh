@@ -33,7 +33,8 @@
 #               bound; list, channel and stream modes; no server at start
 #   live        tests/live.py: live capture on a veth pair between two
 #               network namespaces with dnsmasq, smtp-sink, dig, swaks and
-#               tcpreplay (needs root; skipped, saying why, without)
+#               tcpreplay, and DNS inside a kernel VXLAN overlay (needs
+#               root; skipped, saying why, without)
 #   install     make install into a DESTDIR, and the unit, man page and
 #               logrotate snippet checked with their own tools
 #   policyd     tests/policyd.py: typosentry policyd with a private Postfix
@@ -178,6 +179,7 @@ run_py tests/live.py "$BIN" live-alerts
 run_py tests/live.py "$ASAN_BIN" live-alerts-immediate
 run_py tests/live.py "$BIN" live-tcpreplay
 run_py tests/live.py "$BIN" live-workers
+run_py tests/live.py "$BIN" live-vxlan
 
 # make install puts the binary, the configuration, the man page, the unit
 # file and the logrotate snippet under DESTDIR/PREFIX.

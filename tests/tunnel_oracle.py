@@ -62,9 +62,6 @@ EXCEPTIONS = {
         " (dns_malformed); tshark counts both without marking them")},
     "tcpdump/dns-badlabel/dns-badlabel.pcap": {"dns": (1, 0, OPCODE)},
     "tcpdump/dns_fwdptr/dns_fwdptr.pcap": {"dns": (1, 0, OPCODE)},
-    "tcpdump/dns_udp_2/dns_udp_2.pcap": {"dns": (2, 1,
-        "a response cut by the snap length: tshark decodes what was"
-        " captured, typosentry counts udp_truncated")},
     "tcpdump/LINKTYPE_PKTAP/LINKTYPE_PKTAP.pcap": {"dns": (1, 0,
         "Apple's PKTAP link type is not one typosentry reads")},
     "tcpdump/LINKTYPE_USER2_PKTAP/LINKTYPE_USER2_PKTAP.pcap": {"dns": (1, 0,

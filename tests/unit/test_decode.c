@@ -21,6 +21,7 @@
 #include "../../decoders/counters.h"
 #include "../../decoders/decode.h"
 #include "../../decoders/decode_ip.h"
+#include "../../decoders/decode_udp.h"
 #include "../../decoders/packet.h"
 
 #ifndef DLT_LINUX_SLL2
@@ -1075,11 +1076,21 @@ udp_lengths(void **state)
 	assert_int_equal(decode(&f, DLT_EN10MB, &pkt, &cnt), TS_OK);
 	assert_int_equal(pkt.payload.len, 5);
 
-	/* One byte more than there is. */
+	/* Whole datagrams never say they were cut. */
+	assert_false(pkt.udp_cut);
+
+	/*
+	 * One byte more than there is: truncated, the payload unset, but
+	 * udp_cut says what was captured of it can be had.
+	 */
 	f.b[ulen + 1] = 8 + sizeof(payload) + 1;
 	assert_int_equal(decode(&f, DLT_EN10MB, &pkt, &cnt), TS_TRUNCATED);
 	expect_counters(&cnt, "ipv4", 1, "udp", 1, "udp_truncated", 1, NULL);
 	assert_null(pkt.payload.p);
+	assert_true(pkt.udp_cut);
+	struct slice got = udp_captured(&pkt);
+	assert_ptr_equal(got.p, f.data + 42);
+	assert_int_equal(got.len, sizeof(payload));
 
 	/* The largest length on a small datagram. */
 	f.b[ulen] = 0xff;

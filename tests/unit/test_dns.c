@@ -560,6 +560,53 @@ queries_capped(void **state)
 	msg_free(&m);
 }
 
+/*
+ * A message the capture cut (dns_outline(), then dns_outline_cut()): cut
+ * in the questions it is truncated, not malformed; cut after them,
+ * partial as usual.
+ */
+static void
+cut_by_capture(void **state)
+{
+	(void)state;
+	struct msg m = { .len = 0 };
+	struct counters cnt;
+	struct dns_outline o;
+
+	header(&m, 3, 0x0100, 1, 0, 0, 1);
+	name(&m, "army.ml");
+	question(&m, DNS_TYPE_MX);
+	size_t q_end = m.len;
+	put8(&m, 0);				/* OPT: root owner, */
+	put16(&m, 41);				/* type, */
+	put16(&m, 1232);			/* class: payload size, */
+	put32(&m, 0);				/* TTL, */
+	put16(&m, 0);				/* no options */
+	for (size_t len = 12; len < m.len; len++) {
+		struct slice cut = { m.b, len };
+		memset(&cnt, 0, sizeof(cnt));
+		enum ts_status st = dns_outline(cut, &o, &cnt);
+		dns_outline_cut(st, &cnt);
+		if (len < q_end) {
+			assert_int_equal(st, TS_INVALID);
+			expect_counters(&cnt, "dns_messages", 1,
+			    "dns_truncated", 1, NULL);
+			/* The same bytes, not known to be cut: malformed. */
+			memset(&cnt, 0, sizeof(cnt));
+			assert_int_equal(dns_outline(cut, &o, &cnt),
+			    TS_INVALID);
+			expect_counters(&cnt, "dns_messages", 1,
+			    "dns_malformed", 1, NULL);
+		} else {
+			assert_int_equal(st, TS_OK);
+			assert_int_equal(o.mx_questions, 1);
+			expect_counters(&cnt, "dns_messages", 1,
+			    "dns_partial", 1, NULL);
+		}
+	}
+	msg_free(&m);
+}
+
 /* ---- What is not decoded ---- */
 
 static void
@@ -1025,6 +1072,7 @@ main(void)
 		cmocka_unit_test(nxdomain),
 		cmocka_unit_test(answers_capped),
 		cmocka_unit_test(queries_capped),
+		cmocka_unit_test(cut_by_capture),
 		cmocka_unit_test(short_header),
 		cmocka_unit_test(not_query_opcode),
 		cmocka_unit_test(no_question),
