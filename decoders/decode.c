@@ -38,6 +38,31 @@ count_inner_ip(enum encap via, struct counters *cnt)
  */
 #define TS_TUNNEL_	((enum ts_status)100)
 
+/*
+ * A datagram to a tunnel port that the capture cut (decode_udp() said
+ * TS_TRUNCATED and set udp_cut): the tunnel header and the start of the
+ * inner packet may still be there, and are read as tshark reads them (a
+ * mirror recorded with a small snap length).  TS_TUNNEL_ when c is at the
+ * inner frame; otherwise the datagram stays truncated, payload unset.
+ */
+static __attribute__((noinline)) enum ts_status
+cut_udp_tunnel(struct packet *pkt, struct cursor *c, uint16_t *ethertype,
+    enum encap *via, const struct decode_opts *o, struct counters *cnt)
+{
+	bool plain;
+	enum ts_status st;
+
+	pkt->payload = udp_captured(pkt);
+	st = decode_udp_tunnel(pkt, c, ethertype, via, &plain, o, cnt);
+	if (st == TS_OK && !plain) {
+		pkt->udp_cut = false;
+		return TS_TUNNEL_;
+	}
+	pkt->payload.p = NULL;
+	pkt->payload.len = 0;
+	return plain ? TS_TRUNCATED : st;
+}
+
 static inline __attribute__((always_inline)) enum ts_status
 transport(struct packet *pkt, struct cursor *c, uint16_t *ethertype,
     enum encap *via, const struct decode_opts *o, struct counters *cnt)
@@ -48,7 +73,14 @@ transport(struct packet *pkt, struct cursor *c, uint16_t *ethertype,
 	switch (pkt->ip_proto) {
 	case IPPROTO_UDP:
 		st = decode_udp(pkt, cnt);
-		if (st != TS_OK || !udp_tunnel_port(o, pkt->dport))
+		if (st != TS_OK) {
+			if (st == TS_TRUNCATED && pkt->udp_cut &&
+			    udp_tunnel_port(o, pkt->dport))
+				return cut_udp_tunnel(pkt, c, ethertype, via,
+				    o, cnt);
+			return st;
+		}
+		if (!udp_tunnel_port(o, pkt->dport))
 			return st;
 		st = decode_udp_tunnel(pkt, c, ethertype, via, &plain, o, cnt);
 		if (plain)

@@ -27,6 +27,9 @@
 #                                (IPv4) and jane@gmial.com (IPv6)
 #     vxlan-mx-smtp-inner.pcap   the same traffic recorded on tenant A's
 #                                VXLAN device: its un-tunnelled twin
+#     vxlan-mx-smtp-snaplen.pcap vxlan-mx-smtp.pcap as a snap length of 140
+#                                records it (editcap -s 140): the DNS
+#                                messages cut after their question
 #     vxlan-two-tenants.pcap     on the underlay: tenant A looks up the MX of
 #                                army.ml and gmial.com and the addresses of
 #                                their exchanges (10.77.0.25, fd00:77::25);
@@ -218,6 +221,11 @@ swaks_run "$NS_BC" --server "$M4" --to bob@example.org
 swaks_run "$NS_BC" --server "$M6" --to bob@example.org
 cap_stop
 
+# A mirror recorded with a small snap length: every frame cut to 140
+# bytes, the record keeping the frame's length.  The DNS messages inside
+# keep their header and question, their answers are cut.
+editcap -s 140 "$WORK/vxlan-mx-smtp.pcap" "$WORK/vxlan-mx-smtp-snaplen.pcap"
+
 # ----------------------------------------------------------------- checks
 fails=0
 bad() { printf '   FAIL %s\n' "$*" >&2; fails=$((fails + 1)); }
@@ -231,6 +239,9 @@ f=vxlan-mx-smtp.pcap
 [ "$(count $f 'vxlan')" -eq "$(count vxlan-mx-smtp-inner.pcap 'frame')" ] ||
     bad "$f: as many packets as its twin"
 [ "$(count vxlan-mx-smtp-inner.pcap 'vxlan')" -eq 0 ] || bad "twin without VXLAN"
+f=vxlan-mx-smtp-snaplen.pcap
+[ "$(count $f 'vxlan.vni == 100 && dns.qry.type == 15')" -eq 6 ] || bad "$f: tshark reads the 6 MX questions"
+[ "$(count $f 'frame.cap_len == 140 && frame.len > 140')" -ge 4 ] || bad "$f: frames cut to 140 bytes"
 f=vxlan-two-tenants.pcap
 [ "$(count $f 'vxlan.vni == 100 && dns')" -eq 8 ] || bad "$f: tenant A's 8 DNS messages"
 [ "$(count $f 'vxlan.vni == 200 && dns')" -eq 4 ] || bad "$f: tenant B's 4 DNS messages"
@@ -240,7 +251,8 @@ f=vxlan-two-tenants.pcap
 [ "$fails" -eq 0 ] || die "$fails check(s) failed; nothing written to pcaps/"
 
 npk() { capinfos -T -r -c "$OUT/$1" 2>/dev/null | cut -f2; }
-for f in vxlan-mx-smtp.pcap vxlan-mx-smtp-inner.pcap vxlan-two-tenants.pcap; do
+for f in vxlan-mx-smtp.pcap vxlan-mx-smtp-inner.pcap vxlan-mx-smtp-snaplen.pcap \
+         vxlan-two-tenants.pcap; do
     cp "$WORK/$f" "$OUT/$f"
     log "   $f: $(npk "$f") packets"
 done
@@ -263,6 +275,7 @@ tenants' client namespaces.
 |------|-----------|---------|-----------------|---------|
 | vxlan-mx-smtp.pcap | Ethernet (1), VXLAN inside | $(npk vxlan-mx-smtp.pcap) | tcpdump on the underlay veth | tenant A: MX army.ml (IPv4 inside), MX gmial.com (IPv6 inside), MX gmail.com; swaks to john@army.ml (IPv4) and jane@gmial.com (IPv6) |
 | vxlan-mx-smtp-inner.pcap | Ethernet (1) | $(npk vxlan-mx-smtp-inner.pcap) | tcpdump on tenant A's client VXLAN device during the same run: the un-tunnelled twin of vxlan-mx-smtp.pcap | the same |
+| vxlan-mx-smtp-snaplen.pcap | Ethernet (1), VXLAN inside | $(npk vxlan-mx-smtp-snaplen.pcap) | vxlan-mx-smtp.pcap with every frame cut to 140 bytes (editcap -s 140), as a mirror recorded with tcpdump -s 140 | the same; the DNS messages keep their header and question (tshark reads all six), their answers and most SMTP payloads are cut |
 | vxlan-two-tenants.pcap | Ethernet (1), VXLAN inside | $(npk vxlan-two-tenants.pcap) | tcpdump on the underlay veth | tenant A: MX army.ml from $C4 port 40053, MX gmial.com from $C6 port 40054, A mail.army.ml, AAAA mx.gmial.com (exchanges $M4, $M6); tenant B: MX example.org from the same addresses and ports, swaks to bob@example.org at its own $M4 and $M6 |
 <!-- END record-vxlan-pcaps.sh -->
 EOF

@@ -270,6 +270,47 @@ vxlan(void **state)
 }
 
 /*
+ * The same VXLAN frame cut by the capture at every length: the outer UDP
+ * datagram is truncated (udp_cut), and still decoded as far as it goes,
+ * as tshark does: from 14 + 20 + 8 + 8 + 14 + 20 bytes on, the inner
+ * IPv4 header is whole and the packet is the inner one.  Never a read
+ * past the cut (the copy is exactly that long, for ASan).
+ */
+static void
+vxlan_cut(void **state)
+{
+	(void)state;
+	struct decoded d;
+	const size_t inner_ip_end = 14 + 20 + 8 + 8 + 14 + 20;
+
+	decode_shared(&d, "vxlan-decoder-02/vxlan.pcap", 1);
+	uint8_t whole[148];
+	memcpy(whole, d.data, sizeof(whole));
+	done(&d);
+	for (size_t len = 14 + 20 + 8; len < sizeof(whole); len++) {
+		decode_bytes(&d, whole, len, DLT_EN10MB);
+		assert_int_equal(d.cnt.udp_truncated, 1);
+		if (len < 14 + 20 + 8 + 8) {
+			/* The VXLAN header itself is cut. */
+			assert_int_equal(d.st, TS_TRUNCATED);
+			assert_int_equal(d.cnt.vxlan_truncated, 1);
+			assert_null(d.pkt.payload.p);
+		} else if (len >= inner_ip_end) {
+			assert_int_equal(d.st, TS_UNSUPPORTED);	/* ICMP */
+			expect_inner(&d, "192.168.203.3", "192.168.203.5",
+			    IPPROTO_ICMP);
+			assert_int_equal(d.pkt.tun.depth, 1);
+			assert_int_equal(d.cnt.vxlan, 1);
+		} else {
+			/* VXLAN whole, the inner frame cut. */
+			assert_int_equal(d.st, TS_TRUNCATED);
+			assert_int_equal(d.cnt.vxlan, 1);
+		}
+		done(&d);
+	}
+}
+
+/*
  * geneve-decoder/input.pcap frame 3, tshark:
  * eth:ethertype:ip:udp:geneve:eth:ethertype:ip:icmp:data
  * ip 192.168.56.11:35671 > 192.168.56.12:6081, VNI 0x00007b,
@@ -483,6 +524,7 @@ main(void)
 		cmocka_unit_test(erspan_type1),
 		cmocka_unit_test(erspan_type2),
 		cmocka_unit_test(vxlan),
+		cmocka_unit_test(vxlan_cut),
 		cmocka_unit_test(geneve),
 		cmocka_unit_test(ipv4_in_ipv6),
 		cmocka_unit_test(pppoe),
