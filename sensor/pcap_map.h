@@ -5,10 +5,11 @@
  * records and their clients.
  *
  * Only plain pcap files (microsecond or nanosecond, either byte order) of
- * a supported link type whose every record is whole and no longer than
- * the snap length are taken (all record headers are checked before the
- * first packet); anything else (pcapng, standard input, a cut or corrupt
- * file, a BPF filter) is for libpcap, which reports what is wrong.
+ * a supported link type are taken; anything else (pcapng, standard input,
+ * a BPF filter) is for libpcap.  Each record is checked as it is reached,
+ * as libpcap checks it (a record past the end or longer than the largest
+ * snap length ends the file with libpcap's words for it; one longer than
+ * the file's snap length is cut to it), so the file is read once.
  */
 #ifndef TS_PCAP_MAP_H
 #define TS_PCAP_MAP_H
@@ -26,12 +27,17 @@ struct pcap_map {
 	int		 dlt;
 	bool		 swapped;	/* written in the other byte order */
 	bool		 nsec;		/* nanosecond timestamps */
+	uint32_t	 snaplen;
+	char		 err[128];	/* why pcap_map_next() gave -1 */
 };
 
 /* 0: mapped and checked; -1: leave it to libpcap (nothing kept open). */
 int pcap_map_open(struct pcap_map *m, const char *path);
 
-/* The next packet (1), or the end (0).  data points into the file. */
+/*
+ * The next packet (1), the end (0), or a record that cannot be read (-1,
+ * why in m->err).  data points into the file.
+ */
 int pcap_map_next(struct pcap_map *m, struct pcap_pkthdr *h,
     const uint8_t **data);
 

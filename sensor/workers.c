@@ -317,7 +317,8 @@ pool_capture_file(struct pool *p, const char *path, const char *filter,
 	memset(res, 0, sizeof(*res));
 	res->opened = true;
 	r.byref = true;
-	while (pcap_map_next(&m, &h, &data) == 1) {
+	int got;
+	while ((got = pcap_map_next(&m, &h, &data)) == 1) {
 		if (hooks != NULL && hooks->pending != NULL &&
 		    *hooks->pending && hooks->housekeeping != NULL)
 			hooks->housekeeping(hooks->ctx);
@@ -330,8 +331,15 @@ pool_capture_file(struct pool *p, const char *path, const char *filter,
 	}
 	/* The workers are done with the file before it is unmapped. */
 	pool_pause(p);
+	if (got < 0) {
+		/* As capture_file() says it of what libpcap could not read. */
+		res->stopped_early = true;
+		fprintf(stderr, "typosentry: %s: stopped after packet %" PRIu64
+		    " (byte offset %zu): %s\n", path, res->packets, m.off,
+		    m.err);
+	}
 	pcap_map_close(&m);
-	return 0;
+	return res->stopped_early ? -1 : 0;
 }
 
 /* --------------------------------------------------------------- live */
