@@ -228,7 +228,8 @@ bench: bench-deps
 		$(B)/bench/capture-50mb.pcap
 	@if [ $$(nproc) -ge 2 ]; then \
 		/usr/bin/python3 bench/workers.py ./typosentry \
-		    $$(for f in $(BENCH_CAPS); do [ -s $$f ] && echo $$f; done | tail -1); \
+		    $$(for f in $(B)/bench/capture-50mb.pcap $(B)/bench/capture-500mb.pcap; \
+		    do [ -s $$f ] && echo $$f; done | tail -1); \
 	else echo "bench: one CPU, no workers measurement"; fi
 	@$(MAKE) --no-print-directory $(B)/bench/policy_bench
 	/usr/bin/python3 bench/policy_rate.py ./typosentry $(B)/bench/policy_bench
