@@ -19,11 +19,11 @@
 
 #include "fanout.h"
 #include "log.h"
-#include "pcap_map.h"
+#include "pcap_chunks.h"
 #include "workers.h"
 
 #define BATCH_BYTES	(512u << 10)	/* a packet of the largest snaplen fits */
-#define BATCH_PACKETS	128
+#define BATCH_PACKETS	512
 
 /*
  * One packet in a batch, its bytes after it, 8-byte aligned; dlt -1: no
@@ -40,6 +40,7 @@ struct batch_pkt {
 
 struct batch {
 	const char	*path;		/* the file (pcap_filename) */
+	uint64_t	 gen;		/* the chunk its packets lie in */
 	size_t		 used;
 	size_t		 packets;
 	uint8_t		 data[BATCH_BYTES];
@@ -148,6 +149,7 @@ offline_main(void *arg)
 		run_batch(pw, b);
 		pthread_mutex_lock(&pw->lock);
 		pw->busy = false;
+		pw->done_gen = b->gen;
 		pw->spare[pw->nspare++] = b;
 		pthread_cond_broadcast(&pw->cond);
 	}
@@ -200,6 +202,7 @@ take_spare(struct pool_worker *pw, const char *path)
 		pthread_cond_wait(&pw->cond, &pw->lock);
 	struct batch *b = pw->spare[--pw->nspare];
 	pthread_mutex_unlock(&pw->lock);
+	b->gen = pw->pool->gen;
 	b->path = path;
 	b->used = 0;
 	b->packets = 0;
@@ -210,13 +213,12 @@ struct reader {
 	struct pool			*p;
 	const char			*path;
 	const struct capture_hooks	*hooks;
-	time_t				 stats_next;
-	bool				 byref;		/* a mapped file */
+	bool				 byref;		/* packets in chunks */
 };
 
 /*
  * Appends a packet (or, dlt -1, a new second) to pw's batch: a copy of
- * it, or with byref (a mapped file) where it is.
+ * it, or with byref (a chunk of the file) where it is.
  */
 static void
 put(struct pool_worker *pw, const char *path, int dlt,
@@ -257,15 +259,15 @@ dispatch(void *ctx, int dlt, const struct pcap_pkthdr *h,
 	uint32_t iv = p->cfg->stats_interval;
 	time_t t = h->ts.tv_sec;
 	if (iv != 0) {
-		if (r->stats_next == 0 || t + (time_t)iv < r->stats_next) {
-			r->stats_next = t + (time_t)iv;
-		} else if (t >= r->stats_next) {
+		if (p->stats_next == 0 || t + (time_t)iv < p->stats_next) {
+			p->stats_next = t + (time_t)iv;
+		} else if (t >= p->stats_next) {
 			pool_pause(p);
 			pool_stats(p, &h->ts);
 			if (r->hooks != NULL && r->hooks->stats_written != NULL)
 				r->hooks->stats_written(r->hooks->ctx);
 			pool_resume(p);
-			r->stats_next = t + (time_t)iv;
+			p->stats_next = t + (time_t)iv;
 		}
 	}
 	/* A new second: every worker's timeouts run at this packet. */
@@ -281,10 +283,30 @@ dispatch(void *ctx, int dlt, const struct pcap_pkthdr *h,
 	p->last_cnt = cnt;
 	put(pw, r->path, dlt, h, data, cnt, r->byref);
 	pw->dispatched++;
-	for (unsigned i = 0; i < p->n; i++) {
-		struct batch *b = p->ws[i].filling;
-		if (b != NULL && (p->pipe || b->packets >= BATCH_PACKETS))
+	/* Only this worker's batch grew (a new second's marks aside, which
+	 * a pipe sends at once below). */
+	if (p->pipe) {
+		for (unsigned i = 0; i < p->n; i++)
 			queue_filling(&p->ws[i]);
+	} else if (pw->filling != NULL &&
+	    pw->filling->packets >= BATCH_PACKETS)
+		queue_filling(pw);
+}
+
+/*
+ * Waits until no worker holds a batch of chunk generation gen or older:
+ * each has handled a later batch (its batches go in order), or has
+ * nothing queued.
+ */
+static void
+wait_chunk_free(struct pool *p, uint64_t gen)
+{
+	for (unsigned i = 0; i < p->n; i++) {
+		struct pool_worker *pw = &p->ws[i];
+		pthread_mutex_lock(&pw->lock);
+		while (pw->done_gen <= gen && (pw->qlen > 0 || pw->busy))
+			pthread_cond_wait(&pw->cond, &pw->lock);
+		pthread_mutex_unlock(&pw->lock);
 	}
 }
 
@@ -292,8 +314,8 @@ int
 pool_capture_file(struct pool *p, const char *path, const char *filter,
     const struct capture_hooks *hooks, struct capture_result *res)
 {
-	struct reader r = { p, path, hooks, 0, false };
-	struct pcap_map m;
+	struct reader r = { p, path, hooks, false };
+	struct pcap_chunks ch;
 
 	if (!p->ws[0].running && start_offline(p) != 0) {
 		ts_log(LOG_ERR, "cannot start the worker threads: %s",
@@ -304,41 +326,60 @@ pool_capture_file(struct pool *p, const char *path, const char *filter,
 	/* Standard input may be a pipe fed slowly: no packet waits. */
 	p->pipe = strcmp(path, "-") == 0;
 	if ((filter != NULL && filter[0] != '\0') ||
-	    pcap_map_open(&m, path) != 0) {
+	    pcap_chunks_open(&ch, path) != 0) {
 		int rc = capture_file_each(path, filter, hooks, res, dispatch,
 		    &r);
 		for (unsigned i = 0; i < p->n; i++)
 			queue_filling(&p->ws[i]);
 		return rc;
 	}
-	/* A plain pcap file: the workers read the packets where they are. */
+	/* A plain pcap file: the workers read the packets in its chunks. */
 	struct pcap_pkthdr h;
 	const uint8_t *data;
 	memset(res, 0, sizeof(*res));
 	res->opened = true;
 	r.byref = true;
+	/* Generations go on from file to file: a worker's last one done
+	 * always names a chunk of this file or an earlier one. */
+	ch.gen = p->gen;
 	int got;
-	while ((got = pcap_map_next(&m, &h, &data)) == 1) {
+	while ((got = pcap_chunks_next(&ch, &h, &data)) != 0) {
+		if (got == 2) {
+			/* No batch spans two chunks; the buffer to fill is
+			 * free once no worker holds its last fill. */
+			for (unsigned i = 0; i < p->n; i++)
+				queue_filling(&p->ws[i]);
+			if (ch.gen + 1 > PCAP_CHUNKS)
+				wait_chunk_free(p, ch.gen + 1 - PCAP_CHUNKS);
+			if (pcap_chunks_refill(&ch) != 0) {
+				got = -1;
+				break;
+			}
+			p->gen = ch.gen;
+			continue;
+		}
+		if (got < 0)
+			break;
 		if (hooks != NULL && hooks->pending != NULL &&
 		    *hooks->pending && hooks->housekeeping != NULL)
 			hooks->housekeeping(hooks->ctx);
 		res->packets++;
-		dispatch(&r, m.dlt, &h, data, res->packets);
+		dispatch(&r, ch.dlt, &h, data, res->packets);
 		if (hooks != NULL && hooks->stop != NULL && *hooks->stop) {
 			res->interrupted = true;
 			break;
 		}
 	}
-	/* The workers are done with the file before it is unmapped. */
+	/* The workers are done with the chunks before they are freed. */
 	pool_pause(p);
 	if (got < 0) {
 		/* As capture_file() says it of what libpcap could not read. */
 		res->stopped_early = true;
 		fprintf(stderr, "typosentry: %s: stopped after packet %" PRIu64
-		    " (byte offset %zu): %s\n", path, res->packets, m.off,
-		    m.err);
+		    " (byte offset %zu): %s\n", path, res->packets, ch.err_off,
+		    ch.err);
 	}
-	pcap_map_close(&m);
+	pcap_chunks_close(&ch);
 	return res->stopped_early ? -1 : 0;
 }
 

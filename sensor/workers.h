@@ -51,6 +51,7 @@ struct pool_worker {
 	unsigned		 nspare;
 	struct batch		*filling;	/* the reader's, not queued */
 	bool			 busy;		/* processing a batch */
+	uint64_t		 done_gen;	/* chunk of the last one done */
 	uint64_t		 dispatched;	/* packets handed to it */
 
 	/* Live: its own handles in the fanout group. */
@@ -65,6 +66,8 @@ struct pool {
 	const struct ts_config	*cfg;
 	bool			 pipe;		/* input may pause: no batching */
 	struct fanout_rule	 rule;		/* which worker (pool_set_config) */
+	uint64_t		 gen;		/* the chunk being read, from 1 */
+	time_t			 stats_next;	/* offline: packet time, all files */
 	volatile sig_atomic_t	 stop;		/* live: end now */
 	bool			 done;		/* offline: no more input */
 	bool			 ticked;	/* offline: packet time seen */
