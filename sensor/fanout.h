@@ -54,7 +54,7 @@ uint32_t fanout_hash(const struct fanout_rule *rule, int dlt,
 static inline unsigned
 fanout_worker(uint32_t h, unsigned workers)
 {
-	return ((h * 0x9e3779b1u) >> 16) % workers;
+	return workers > 1 ? ((h * 0x9e3779b1u) >> 16) % workers : 0;
 }
 
 /*

@@ -20,7 +20,7 @@
 #include "../decoders/decode_link.h"
 #include "pcap_chunks.h"
 
-#define PCAP_MAX_SNAPLEN	262144	/* libpcap's largest */
+#define PCAP_MAX_SNAPLEN	262144u	/* libpcap's largest */
 #define HUGE_PAGE		(2u << 20)
 
 static inline __attribute__((always_inline)) uint32_t
