@@ -573,6 +573,43 @@ tunnel_proto(struct asm_ctx *a, const struct decode_opts *o, int level,
 }
 
 /*
+ * A: the IP protocol (also in M_TMP), its header at M_L4: a tunnel the
+ * fanout follows, or the client rule on the ports of TCP and UDP (to
+ * src_label when the source is the client, else dst_label); any other
+ * protocol goes by its destination.
+ */
+static void
+transport(struct asm_ctx *a, const struct ts_config *cfg, int level,
+    const struct fan_labels *fl, int src_label, int dst_label)
+{
+	const struct decode_opts *o = &cfg->decoder;
+	int tun = new_label(a), ports = new_label(a), rule = new_label(a);
+
+	if (o->gre)
+		jeq(a, IPPROTO_GRE, tun);
+	if (o->ipip) {
+		jeq(a, IPPROTO_IPIP, tun);
+		jeq(a, IPPROTO_IPV6, tun);
+	}
+	jeq(a, IPPROTO_TCP, ports);
+	jeq(a, IPPROTO_UDP, ports);
+	jump(a, dst_label);
+	label(a, tun);
+	tunnel_proto(a, o, level, fl);
+	label(a, ports);
+	op(a, BPF_LDX | BPF_MEM, M_L4);
+	load(a, BPF_H, 0);
+	op(a, BPF_ST, M_SPORT);
+	load(a, BPF_H, 2);
+	op(a, BPF_ST, M_DPORT);
+	op(a, BPF_LD | BPF_MEM, M_TMP);
+	emit(a, BPF_JMP | BPF_JEQ | BPF_K, L_NEXT, rule, IPPROTO_UDP);
+	udp_tunnels(a, o, level, fl);
+	label(a, rule);
+	choose(a, cfg, src_label, dst_label);
+}
+
+/*
  * The client rule on the IP header whose offset is in A, as client_of()
  * at one level; level 0 goes on to the tunnel blocks, level 1 ends.
  */
@@ -580,11 +617,8 @@ static void
 ip_block(struct asm_ctx *a, const struct ts_config *cfg, int level,
     const struct fan_labels *fl)
 {
-	const struct decode_opts *o = &cfg->decoder;
 	int v4 = new_label(a), v6 = new_label(a), v4src = new_label(a),
 	    v4dst = new_label(a), v6src = new_label(a), v6dst = new_label(a),
-	    p4 = new_label(a), p6 = new_label(a), c4 = new_label(a),
-	    c6 = new_label(a), t4 = new_label(a), t6 = new_label(a),
 	    notip = new_label(a);
 	int sym = level == 0 ? fl->sym : fl->sym1;
 
@@ -620,28 +654,7 @@ ip_block(struct asm_ctx *a, const struct ts_config *cfg, int level,
 	op(a, BPF_ALU | BPF_ADD | BPF_X, 0);
 	op(a, BPF_ST, M_L4);
 	op(a, BPF_LD | BPF_MEM, M_TMP);
-	if (o->gre)
-		jeq(a, IPPROTO_GRE, t4);
-	if (o->ipip) {
-		jeq(a, IPPROTO_IPIP, t4);
-		jeq(a, IPPROTO_IPV6, t4);
-	}
-	jeq(a, IPPROTO_TCP, p4);
-	jeq(a, IPPROTO_UDP, p4);
-	jump(a, v4dst);
-	label(a, t4);
-	tunnel_proto(a, o, level, fl);
-	label(a, p4);
-	op(a, BPF_LDX | BPF_MEM, M_L4);
-	load(a, BPF_H, 0);
-	op(a, BPF_ST, M_SPORT);
-	load(a, BPF_H, 2);
-	op(a, BPF_ST, M_DPORT);
-	op(a, BPF_LD | BPF_MEM, M_TMP);
-	emit(a, BPF_JMP | BPF_JEQ | BPF_K, L_NEXT, c4, IPPROTO_UDP);
-	udp_tunnels(a, o, level, fl);
-	label(a, c4);
-	choose(a, cfg, v4src, v4dst);
+	transport(a, cfg, level, fl, v4src, v4dst);
 	label(a, v4src);
 	op(a, BPF_LDX | BPF_MEM, M_IP);
 	load(a, BPF_W, 12);
@@ -666,28 +679,7 @@ ip_block(struct asm_ctx *a, const struct ts_config *cfg, int level,
 	load(a, BPF_B, 6);
 	op(a, BPF_ST, M_TMP);
 	jeq(a, 44, v6dst);
-	if (o->gre)
-		jeq(a, IPPROTO_GRE, t6);
-	if (o->ipip) {
-		jeq(a, IPPROTO_IPIP, t6);
-		jeq(a, IPPROTO_IPV6, t6);
-	}
-	jeq(a, IPPROTO_TCP, p6);
-	jeq(a, IPPROTO_UDP, p6);
-	jump(a, v6dst);
-	label(a, t6);
-	tunnel_proto(a, o, level, fl);
-	label(a, p6);
-	op(a, BPF_LDX | BPF_MEM, M_L4);
-	load(a, BPF_H, 0);
-	op(a, BPF_ST, M_SPORT);
-	load(a, BPF_H, 2);
-	op(a, BPF_ST, M_DPORT);
-	op(a, BPF_LD | BPF_MEM, M_TMP);
-	emit(a, BPF_JMP | BPF_JEQ | BPF_K, L_NEXT, c6, IPPROTO_UDP);
-	udp_tunnels(a, o, level, fl);
-	label(a, c6);
-	choose(a, cfg, v6src, v6dst);
+	transport(a, cfg, level, fl, v6src, v6dst);
 	label(a, v6src);
 	op(a, BPF_LDX | BPF_MEM, M_IP);
 	fold_words(a, 8);
