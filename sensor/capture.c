@@ -34,6 +34,42 @@ apply_filter(pcap_t *p, const char *path, const char *filter)
 	return rc;
 }
 
+void
+capture_stopped(const char *path, uint64_t packets, long long off,
+    const char *why)
+{
+	if (off >= 0)
+		fprintf(stderr, "typosentry: %s: stopped after packet %" PRIu64
+		    " (byte offset %lld): %s\n", path, packets, off, why);
+	else
+		fprintf(stderr, "typosentry: %s: stopped after packet %" PRIu64
+		    ": %s\n", path, packets, why);
+}
+
+/* The end of a file's loop (rc: pcap_next_ex()'s last); closes p. */
+static int
+finish(pcap_t *p, const char *path, const struct capture_hooks *hooks,
+    struct capture_result *res, int rc)
+{
+	/*
+	 * A signal can interrupt a read from a pipe: libpcap then reports a
+	 * read error, which is no fault of the capture.
+	 */
+	if (hooks != NULL && hooks->stop != NULL && *hooks->stop) {
+		res->interrupted = true;
+		pcap_close(p);
+		return 0;
+	}
+	if (rc == PCAP_ERROR) {
+		FILE *f = pcap_file(p);
+		res->stopped_early = true;
+		capture_stopped(path, res->packets, f != NULL ? ftell(f) : -1,
+		    pcap_geterr(p));
+	}
+	pcap_close(p);
+	return res->stopped_early ? -1 : 0;
+}
+
 int
 capture_file(struct worker *w, const char *path, const char *filter,
     const struct capture_hooks *hooks, struct capture_result *res)
@@ -81,30 +117,7 @@ capture_file(struct worker *w, const char *path, const char *filter,
 		if (hooks != NULL && hooks->stop != NULL && *hooks->stop)
 			break;
 	}
-	/*
-	 * A signal can interrupt a read from a pipe: libpcap then reports a
-	 * read error, which is no fault of the capture.
-	 */
-	if (hooks != NULL && hooks->stop != NULL && *hooks->stop) {
-		res->interrupted = true;
-		pcap_close(p);
-		return 0;
-	}
-	if (rc == PCAP_ERROR) {
-		FILE *f = pcap_file(p);
-		long off = f != NULL ? ftell(f) : -1;
-		res->stopped_early = true;
-		if (off >= 0)
-			fprintf(stderr, "typosentry: %s: stopped after packet "
-			    "%" PRIu64 " (byte offset %ld): %s\n", path,
-			    res->packets, off, pcap_geterr(p));
-		else
-			fprintf(stderr, "typosentry: %s: stopped after packet "
-			    "%" PRIu64 ": %s\n", path, res->packets,
-			    pcap_geterr(p));
-	}
-	pcap_close(p);
-	return res->stopped_early ? -1 : 0;
+	return finish(p, path, hooks, res, rc);
 }
 
 /*
@@ -153,28 +166,5 @@ capture_file_each(const char *path, const char *filter,
 		if (hooks != NULL && hooks->stop != NULL && *hooks->stop)
 			break;
 	}
-	/*
-	 * A signal can interrupt a read from a pipe: libpcap then reports a
-	 * read error, which is no fault of the capture.
-	 */
-	if (hooks != NULL && hooks->stop != NULL && *hooks->stop) {
-		res->interrupted = true;
-		pcap_close(p);
-		return 0;
-	}
-	if (rc == PCAP_ERROR) {
-		FILE *f = pcap_file(p);
-		long off = f != NULL ? ftell(f) : -1;
-		res->stopped_early = true;
-		if (off >= 0)
-			fprintf(stderr, "typosentry: %s: stopped after packet "
-			    "%" PRIu64 " (byte offset %ld): %s\n", path,
-			    res->packets, off, pcap_geterr(p));
-		else
-			fprintf(stderr, "typosentry: %s: stopped after packet "
-			    "%" PRIu64 ": %s\n", path, res->packets,
-			    pcap_geterr(p));
-	}
-	pcap_close(p);
-	return res->stopped_early ? -1 : 0;
+	return finish(p, path, hooks, res, rc);
 }

@@ -43,6 +43,13 @@ int capture_file(struct worker *w, const char *path, const char *filter,
     const struct capture_hooks *hooks, struct capture_result *res);
 
 /*
+ * Says that reading path stopped after packets records, at file offset
+ * off (-1: not known), because of why (libpcap's words).
+ */
+void capture_stopped(const char *path, uint64_t packets, long long off,
+    const char *why);
+
+/*
  * The same, each packet to packet(ctx, ...) (the reader of several
  * workers: sensor/workers.h) with its 1-based index in the file.
  */

@@ -375,8 +375,7 @@ pool_capture_file(struct pool *p, const char *path, const char *filter,
 	if (got < 0) {
 		/* As capture_file() says it of what libpcap could not read. */
 		res->stopped_early = true;
-		fprintf(stderr, "typosentry: %s: stopped after packet %" PRIu64
-		    " (byte offset %zu): %s\n", path, res->packets, ch.err_off,
+		capture_stopped(path, res->packets, (long long)ch.err_off,
 		    ch.err);
 	}
 	pcap_chunks_close(&ch);
